@@ -1,0 +1,36 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiClientsTable, Database } from '../db/database.js';
+import { fetchPage, type PageRequest } from '../list/list-page.js';
+
+export type ApiClientRow = Selectable<ApiClientsTable>;
+
+export async function findApiClient(db: Kysely<Database>, id: string): Promise<ApiClientRow | undefined> {
+  return db.selectFrom('api_clients').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countApiClients(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('api_clients')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function listApiClients(db: Kysely<Database>, page: PageRequest) {
+  return fetchPage(db.selectFrom('api_clients').selectAll().orderBy('id'), page);
+}
+
+export async function insertApiClient(db: Kysely<Database>, row: ApiClientRow): Promise<void> {
+  await db.insertInto('api_clients').values(row).execute();
+}
+
+/** Replaces every column of the client `id` (its ID too, for a rename); false when there is no such client. */
+export async function replaceApiClient(db: Kysely<Database>, id: string, row: ApiClientRow): Promise<boolean> {
+  const result = await db.updateTable('api_clients').set(row).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function deleteApiClient(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('api_clients').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,0 +1,24 @@
+import express from 'express';
+import type { AppContext } from './app-context.js';
+import { bindOperations, unmatchedRoute } from './http/bind.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { handlers } from './http/handlers.js';
+import { loadSpec } from './spec.js';
+
+/** Builds the Express app for a context; does not listen (main.ts and tests do). */
+export function createApp(context: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('case sensitive routing', true);
+  app.use(express.json({ limit: '256kb' }));
+  // extended: false keeps repeated parameters as arrays, which the spec then refuses (RFC 6749 §3.2).
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
+  const operations = bindOperations(app, context, {
+    spec: loadSpec(),
+    handlers,
+    validateResponses: context.config.validateResponses,
+  });
+  app.use(unmatchedRoute(operations));
+  app.use(errorMiddleware(context.logger));
+  return app;
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Config {
+  port: number;
+  /** `postgres://…` or an SQLite file path (`:memory:` allowed). */
+  databaseUrl: string;
+  dialect: Dialect;
+  /** Public base URL placed in tokens and metadata; never derived from request headers. */
+  issuer: string;
+  /** Set when both ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET are. */
+  adminClient: { id: string; secret: string } | null;
+  /** Validate every response against openapi.yaml (default: on outside production). */
+  validateResponses: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_SQLITE_PATH = './data/usher.sqlite';
+
+/** Reads the environment once; every other module receives the typed result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env['PORT']);
+  const databaseUrl = nonEmpty(env['DATABASE_URL']) ?? DEFAULT_SQLITE_PATH;
+  const dialect: Dialect = /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgres' : 'sqlite';
+  const issuer = parseIssuer(nonEmpty(env['ISSUER']) ?? `http://localhost:${port}`);
+  const adminId = nonEmpty(env['ADMIN_CLIENT_ID']);
+  const adminSecret = nonEmpty(env['ADMIN_CLIENT_SECRET']);
+  if ((adminId === undefined) !== (adminSecret === undefined)) {
+    throw new ConfigError('Set both ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET, or neither.');
+  }
+  if (adminId !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(adminId)) {
+    throw new ConfigError('ADMIN_CLIENT_ID may contain only letters, digits, - and _ (at most 100 characters).');
+  }
+  if (adminSecret !== undefined && adminSecret.length < 16) {
+    throw new ConfigError('ADMIN_CLIENT_SECRET must be at least 16 characters long.');
+  }
+  const production = env['NODE_ENV'] === 'production';
+  const validateResponses = parseBoolean('VALIDATE_RESPONSES', env['VALIDATE_RESPONSES']) ?? !production;
+  const logLevel = parseLogLevel(env['LOG_LEVEL']);
+  return {
+    port,
+    databaseUrl: dialect === 'sqlite' && databaseUrl !== ':memory:' ? path.resolve(databaseUrl) : databaseUrl,
+    dialect,
+    issuer,
+    adminClient: adminId && adminSecret ? { id: adminId, secret: adminSecret } : null,
+    validateResponses,
+    logLevel,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parsePort(value: string | undefined): number {
+  if (nonEmpty(value) === undefined) return 8080;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${value}".`);
+  }
+  return port;
+}
+
+function parseIssuer(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`ISSUER must be an absolute URL such as https://auth.example.com, not "${value}".`);
+  }
+  if (url.search || url.hash) throw new ConfigError('ISSUER must not have a query or fragment.');
+  // One canonical spelling, so discovery, tokens and RFC 9207 `iss` compare byte for byte.
+  return url.href.replace(/\/$/, '');
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean | undefined {
+  const v = nonEmpty(value)?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}".`);
+}
+
+function parseLogLevel(value: string | undefined): Config['logLevel'] {
+  const v = nonEmpty(value)?.toLowerCase() ?? 'info';
+  if (v === 'debug' || v === 'info' || v === 'warn' || v === 'error' || v === 'silent') return v;
+  throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, silent, not "${value}".`);
+}

@@ -1,0 +1,116 @@
+// Column conventions (portable across SQLite and PostgreSQL):
+// - timestamps are ISO-8601 UTC text with milliseconds, so text order is time order;
+// - booleans are integers 0/1 (better-sqlite3 cannot bind JS booleans);
+// - xp and other JSON values are text holding serialized JSON.
+
+export interface BuyersTable {
+  id: string;
+  name: string;
+  active: number;
+  xp: string | null;
+  date_created: string;
+}
+
+export interface ApiClientsTable {
+  id: string;
+  app_name: string;
+  active: number;
+  /** HMAC-SHA-256 of the secret under the server pepper, base64url; null for a public client. */
+  secret_hash: string | null;
+  access_token_duration: number;
+  refresh_token_duration: number;
+  allow_any_buyer: number;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON array of the roles client_credentials tokens may carry. */
+  roles: string;
+  xp: string | null;
+  date_created: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  algorithm: string;
+  private_key_pem: string;
+  /** JSON of the public JWK. */
+  public_jwk: string;
+  created_at: string;
+  /** When this key starts signing (a new key is published before it signs). */
+  activates_at: string;
+  /** Null while the key may still verify tokens; set when retired for good. */
+  retired_at: string | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface UsersTable {
+  uid: string;
+  buyer_id: string;
+  id: string;
+  username: string;
+  username_key: string;
+  password_hash: string | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string | null;
+  terms_accepted: string | null;
+  active: number;
+  xp: string | null;
+  date_created: string;
+  password_last_set_date: string | null;
+  last_active: string | null;
+  failed_login_attempts: number;
+  locked_until: string | null;
+  tokens_valid_after: string | null;
+}
+
+export interface UserGroupsTable {
+  uid: string;
+  buyer_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  xp: string | null;
+  date_created: string;
+}
+
+export interface UserGroupMembersTable {
+  group_uid: string;
+  user_uid: string;
+}
+
+export interface SecurityProfilesTable {
+  id: string;
+  name: string;
+  /** JSON array of ApiRole names. */
+  roles: string;
+  /** JSON array of custom role names. */
+  custom_roles: string;
+  xp: string | null;
+  date_created: string;
+}
+
+export interface SecurityProfileAssignmentsTable {
+  security_profile_id: string;
+  buyer_id: string;
+  group_uid: string | null;
+  user_uid: string | null;
+  /** 'buyer', 'group:<group_uid>' or 'user:<user_uid>'. */
+  level_key: string;
+}
+
+export interface Database {
+  buyers: BuyersTable;
+  users: UsersTable;
+  user_groups: UserGroupsTable;
+  user_group_members: UserGroupMembersTable;
+  security_profiles: SecurityProfilesTable;
+  security_profile_assignments: SecurityProfileAssignmentsTable;
+  api_clients: ApiClientsTable;
+  signing_keys: SigningKeysTable;
+  server_secrets: ServerSecretsTable;
+}

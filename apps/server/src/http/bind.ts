@@ -1,0 +1,136 @@
+import type { OperationId } from '@usher/api-types';
+import type express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { AppContext } from '../app-context.js';
+import { verifyAccessToken } from '../auth/access-tokens.js';
+import type { AuthContext } from '../auth/auth-context.js';
+import { hasAnyRole } from '../auth/auth-context.js';
+import { type OpenApiDocument, type SpecOperation, specOperations } from '../spec.js';
+import { ApiError, insufficientRoles, invalidToken, missingToken } from './errors.js';
+import type { AnyHandler } from './handlers.js';
+import type { ApiRequest, Handlers } from './operation.js';
+
+/**
+ * Fails when the spec and the handler map disagree. Typecheck already guards this; the boot-time check also
+ * catches generated types that are stale against openapi.yaml.
+ */
+export function assertHandlerCoverage(
+  operations: readonly SpecOperation[],
+  handlers: Readonly<Record<string, unknown>>,
+): void {
+  const specIds = new Set(operations.map((op) => op.operationId));
+  const handlerIds = new Set(Object.keys(handlers));
+  const missing = [...specIds].filter((id) => !handlerIds.has(id));
+  const extra = [...handlerIds].filter((id) => !specIds.has(id));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(
+      `openapi.yaml and the handler map disagree. Without a handler: ${missing.join(', ') || 'none'}. ` +
+        `Without an operation: ${extra.join(', ') || 'none'}. Run \`pnpm typecheck\` to regenerate the types and see where.`,
+    );
+  }
+}
+
+/** Verifies the bearer token and the operation's roles before anything else looks at the request. */
+function authorize(operation: SpecOperation, context: AppContext): RequestHandler {
+  const roles = operation.roles;
+  return async (req, res, next) => {
+    if (roles === null) return next();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer +(\S*) *$/i.exec(header);
+    const token = match?.[1];
+    if (!token) return next(header === '' || match ? missingToken() : invalidToken());
+    const auth = await verifyAccessToken(context, token);
+    if (!auth) return next(invalidToken());
+    if (!hasAnyRole(auth.roles, roles)) return next(insufficientRoles(roles, auth.roles));
+    res.locals['auth'] = auth;
+    next();
+  };
+}
+
+function queryEntries(req: Request): Array<[string, string]> {
+  const questionMark = req.originalUrl.indexOf('?');
+  return questionMark < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(questionMark + 1))];
+}
+
+/** Calls the handler with the validated request and writes its result: the only place that touches `res`. */
+function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const request = {
+        path: req.params,
+        query: req.query,
+        body: req.body,
+        auth: (res.locals['auth'] as AuthContext | undefined) ?? null,
+        queryEntries: queryEntries(req),
+        headers: req.headers as Record<string, string | undefined>,
+        ip: req.ip ?? '',
+      } satisfies Record<keyof ApiRequest<OperationId>, unknown>;
+      const result = await handler(request as never, context);
+      if (result.headers) res.set(result.headers);
+      res.status(result.status);
+      if ('body' in result) {
+        res.json(result.body);
+      } else {
+        res.end();
+      }
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export interface BindOptions {
+  spec: OpenApiDocument;
+  handlers: Handlers;
+  validateResponses: boolean;
+}
+
+/**
+ * Installs one Express route per spec operation: roles, then express-openapi-validator against the same spec
+ * (requests always, responses when asked), then the typed handler.
+ */
+export function bindOperations(app: express.Express, context: AppContext, options: BindOptions): SpecOperation[] {
+  const operations = specOperations(options.spec);
+  assertHandlerCoverage(operations, options.handlers);
+  const validator = OpenApiValidator.middleware({
+    // The validator rewrites parts of the document it is given; hand it its own copy.
+    apiSpec: structuredClone(options.spec) as never,
+    validateRequests: { allowUnknownQueryParameters: false, removeAdditional: true, coerceTypes: true },
+    validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+    validateSecurity: false,
+    validateFormats: true,
+    ignoreUndocumented: false,
+  });
+  const table = options.handlers as unknown as Record<string, AnyHandler>;
+  for (const operation of operations) {
+    const handler = table[operation.operationId];
+    if (!handler) continue;
+    app[operation.method](operation.expressPath, authorize(operation, context), ...validator, invoke(handler, context));
+  }
+  return operations;
+}
+
+/** 405 with `Allow` for a known path and another method, 404 for anything else. */
+export function unmatchedRoute(operations: readonly SpecOperation[]) {
+  const byPath = new Map<RegExp, string[]>();
+  for (const op of operations) {
+    const pattern = new RegExp(
+      `^${op.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{[^}]+\\\}/g, '[^/]+')}/?$`,
+    );
+    const existing = [...byPath.keys()].find((p) => p.source === pattern.source);
+    if (existing) byPath.get(existing)?.push(op.method.toUpperCase());
+    else byPath.set(pattern, [op.method.toUpperCase()]);
+  }
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const allowed = [...byPath.entries()].find(([pattern]) => pattern.test(req.path))?.[1];
+    if (allowed) {
+      return next(
+        new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed here; use ${allowed.join(', ')}.`, null, {
+          Allow: allowed.join(', '),
+        }),
+      );
+    }
+    next(new ApiError(404, 'NotFound', 'Object not found.', { ObjectType: 'Endpoint', ObjectID: req.path }));
+  };
+}

@@ -1,0 +1,33 @@
+import * as apiClients from '../api-clients/api-clients.handlers.js';
+import type { AppContext } from '../app-context.js';
+import * as buyers from '../buyers/buyers.handlers.js';
+import * as health from '../health/health.handlers.js';
+import * as token from '../oauth/token.handlers.js';
+import type { Handlers } from './operation.js';
+
+/**
+ * Every operationId of openapi.yaml mapped to its handler. Typed as `Handlers`, so a missing or extra operation
+ * fails typecheck; listed one by one (no spreads), so a handler exported by mistake cannot slip in either.
+ */
+export const handlers: Handlers = {
+  getHealth: health.getHealth,
+  createToken: token.createToken,
+  listBuyers: buyers.listBuyers,
+  createBuyer: buyers.createBuyer,
+  getBuyer: buyers.getBuyer,
+  saveBuyer: buyers.saveBuyer,
+  patchBuyer: buyers.patchBuyer,
+  deleteBuyer: buyers.deleteBuyer,
+  listApiClients: apiClients.listApiClients,
+  createApiClient: apiClients.createApiClient,
+  getApiClient: apiClients.getApiClient,
+  saveApiClient: apiClients.saveApiClient,
+  patchApiClient: apiClients.patchApiClient,
+  deleteApiClient: apiClients.deleteApiClient,
+};
+
+/** Untyped view for the binder, which dispatches by the operationId read from the spec at run time. */
+export type AnyHandler = (
+  request: never,
+  context: AppContext,
+) => Promise<{ status: number; body?: unknown; headers?: Readonly<Record<string, string>> }>;

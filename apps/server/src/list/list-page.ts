@@ -1,0 +1,50 @@
+import type { components } from '@usher/api-types';
+import type { SelectQueryBuilder } from 'kysely';
+
+export type ListMeta = components['schemas']['ListMeta'];
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function pageRequest(query: { page?: number; pageSize?: number }): PageRequest {
+  return { page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE };
+}
+
+/** OrderCloud's Meta: 1-based page and ItemRange; an empty page has TotalCount 0 and ItemRange [0, 0]. */
+export function listMeta({ page, pageSize }: PageRequest, totalCount: number, itemsOnPage: number): ListMeta {
+  const first = itemsOnPage === 0 ? 0 : (page - 1) * pageSize + 1;
+  return {
+    Page: page,
+    PageSize: pageSize,
+    TotalCount: totalCount,
+    TotalPages: Math.ceil(totalCount / pageSize),
+    ItemRange: [first, itemsOnPage === 0 ? 0 : first + itemsOnPage - 1],
+  };
+}
+
+/**
+ * Runs a filtered, ordered select for one page and counts the whole result. `query` must already carry its
+ * where clauses and a total order (ID last) so pages are stable.
+ */
+export async function fetchPage<DB, TB extends keyof DB, Row>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  request: PageRequest,
+): Promise<{ rows: Row[]; meta: ListMeta }> {
+  const [rows, count] = await Promise.all([
+    query
+      .limit(request.pageSize)
+      .offset((request.page - 1) * request.pageSize)
+      .execute(),
+    query
+      .clearSelect()
+      .clearOrderBy()
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const total = Number((count as { count: number | string | bigint }).count);
+  return { rows, meta: listMeta(request, total, rows.length) };
+}

@@ -1,0 +1,71 @@
+import type { ApiClientRow } from '../api-clients/api-clients.repository.js';
+import { findApiClient } from '../api-clients/api-clients.repository.js';
+import type { AppContext } from '../app-context.js';
+import { verifyClientSecret } from '../auth/client-secrets.js';
+import { OAuthError } from '../http/errors.js';
+
+export interface PresentedClient {
+  clientId: string;
+  secret: string | undefined;
+  /** How the client authenticated: RFC 7591 method names. */
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+/** RFC 6749 Appendix B: `+` is a space, then percent-decoding. */
+function formUrlDecode(value: string): string {
+  return decodeURIComponent(value.replaceAll('+', ' '));
+}
+
+/**
+ * Reads client credentials from HTTP Basic or the body, never both (OAuth 2.1 §3.2.4). Basic's halves are
+ * form-url-decoded after base64, as RFC 6749 §2.3.1 says and oauth4webapi sends.
+ */
+export function readClientCredentials(
+  authorization: string | undefined,
+  body: { client_id?: string | undefined; client_secret?: string | undefined },
+): PresentedClient {
+  const bodyId = body.client_id || undefined;
+  const bodySecret = body.client_secret || undefined;
+  if (authorization !== undefined && /^basic /i.test(authorization)) {
+    const encoded = authorization.slice(6).trim();
+    const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    if (colon < 1) throw new OAuthError('invalid_request', 'The Authorization header is not valid HTTP Basic.');
+    let clientId: string;
+    let secret: string;
+    try {
+      clientId = formUrlDecode(decoded.slice(0, colon));
+      secret = formUrlDecode(decoded.slice(colon + 1));
+    } catch {
+      throw new OAuthError('invalid_request', 'The HTTP Basic credentials are not form-url-encoded.');
+    }
+    if (bodySecret !== undefined) {
+      throw new OAuthError('invalid_request', 'Send the client secret in HTTP Basic or in the body, not both.');
+    }
+    if (bodyId !== undefined && bodyId !== clientId) {
+      throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic user name.');
+    }
+    return { clientId, secret, method: 'client_secret_basic' };
+  }
+  if (bodyId === undefined) throw new OAuthError('invalid_request', 'client_id is required.');
+  return { clientId: bodyId, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'client_secret_post' };
+}
+
+/**
+ * Authenticates the client. Unknown client, inactive client, wrong secret, a secret sent to a public client and a
+ * missing secret of a confidential client all fail alike with 401 invalid_client (RFC 6749 §5.2).
+ */
+export async function authenticateClient(context: AppContext, presented: PresentedClient): Promise<ApiClientRow> {
+  const client = await findApiClient(context.db, presented.clientId);
+  const secretOk =
+    presented.secret === undefined
+      ? client !== undefined && client.secret_hash === null
+      : verifyClientSecret(context.secretPepper, presented.secret, client?.secret_hash ?? null);
+  if (client?.active !== 1 || !secretOk) {
+    throw new OAuthError('invalid_client', 'Client authentication failed.', {
+      status: 401,
+      headers: presented.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="usher"' } : {},
+    });
+  }
+  return client;
+}

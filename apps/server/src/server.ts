@@ -1,0 +1,57 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { AppContext } from './app-context.js';
+import { getOrCreateServerSecret } from './auth/server-secrets.js';
+import { SigningKeys } from './auth/signing-keys.js';
+import { type AdminClientOutcome, ensureAdminClient } from './bootstrap/admin-client.js';
+import type { Config } from './config.js';
+import { createDb } from './db/create-db.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger, type Logger } from './shared/logger.js';
+
+export interface RunningServer {
+  url: string;
+  context: AppContext;
+  adminClient: AdminClientOutcome;
+  server: Server;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, prepares keys and the admin client, and listens. Used by main.ts and tests. */
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
+  const handle = createDb(config);
+  try {
+    await migrateToLatest(handle.db);
+    const keys = new SigningKeys(handle.db);
+    await keys.init();
+    const secretPepper = await getOrCreateServerSecret(handle.db, 'client-secret-pepper');
+    const context: AppContext = { db: handle.db, dialect: handle.dialect, config, logger, keys, secretPepper };
+    const adminClient = await ensureAdminClient(context);
+    const app = createApp(context);
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      context,
+      adminClient,
+      server,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await handle.close();
+      },
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}

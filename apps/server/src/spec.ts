@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** The root openapi.yaml, resolved from this file (src/ and dist/ sit at the same depth). */
+export const SPEC_PATH = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface SpecOperation {
+  operationId: string;
+  method: HttpMethod;
+  /** The path as openapi.yaml writes it, e.g. `/v1/buyers/{buyerID}`. */
+  path: string;
+  /** The same path in Express syntax, e.g. `/v1/buyers/:buyerID`. */
+  expressPath: string;
+  /** Roles that may call the operation (any one of them), or null when it needs no token. */
+  roles: readonly string[] | null;
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, unknown>>;
+  security?: Array<Record<string, string[]>>;
+  [key: string]: unknown;
+}
+
+let cached: OpenApiDocument | undefined;
+
+/** The parsed spec; parsed once per process. Callers must not mutate it. */
+export function loadSpec(): OpenApiDocument {
+  cached ??= parse(fs.readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;
+  return cached;
+}
+
+/** Every operation of the spec, with the roles its `security` requirements name. */
+export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperation[] {
+  const operations: SpecOperation[] = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method] as { operationId?: string; security?: Array<Record<string, string[]>> } | undefined;
+      if (!op) continue;
+      if (!op.operationId) throw new Error(`openapi.yaml: ${method.toUpperCase()} ${path} has no operationId`);
+      const security = op.security ?? spec.security ?? [];
+      operations.push({
+        operationId: op.operationId,
+        method,
+        path,
+        expressPath: path.replace(/\{([^}]+)\}/g, ':$1'),
+        roles:
+          security.length === 0
+            ? null
+            : [...new Set(security.flatMap((requirement) => Object.values(requirement).flat()))],
+      });
+    }
+  }
+  return operations;
+}

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+
+/**
+ * A user's AvailableRoles: the union of the Roles and CustomRoles of every security profile assigned to its buyer,
+ * to any of its groups, or to the user itself. Computed on every call, so it is always current.
+ */
+export async function availableRoles(
+  db: Kysely<Database>,
+  userUids: readonly string[],
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>(userUids.map((uid) => [uid, []]));
+  if (userUids.length === 0) return result;
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('security_profile_assignments as a', 'a.buyer_id', 'u.buyer_id')
+    .innerJoin('security_profiles as sp', 'sp.id', 'a.security_profile_id')
+    .select(['u.uid', 'sp.roles', 'sp.custom_roles'])
+    .where('u.uid', 'in', userUids)
+    .where((eb) =>
+      eb.or([
+        eb('a.level_key', '=', 'buyer'),
+        eb('a.user_uid', '=', eb.ref('u.uid')),
+        eb(
+          'a.group_uid',
+          'in',
+          eb.selectFrom('user_group_members as m').select('m.group_uid').whereRef('m.user_uid', '=', 'u.uid'),
+        ),
+      ]),
+    )
+    .execute();
+  const sets = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = sets.get(row.uid) ?? new Set<string>();
+    for (const role of [...(JSON.parse(row.roles) as string[]), ...(JSON.parse(row.custom_roles) as string[])])
+      set.add(role);
+    sets.set(row.uid, set);
+  }
+  for (const [uid, set] of sets) result.set(uid, [...set].sort());
+  return result;
+}
+
+export async function availableRolesOf(db: Kysely<Database>, userUid: string): Promise<string[]> {
+  return (await availableRoles(db, [userUid])).get(userUid) ?? [];
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { paths } from '@usher/api-types';
+import createClient, { type Client } from 'openapi-fetch';
+import pg from 'pg';
+import { type Config, type Dialect, loadConfig } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { PG_ADMIN_URL } from './dialects.js';
+
+export const TEST_ISSUER = 'http://usher.test';
+export const ADMIN_CLIENT_ID = 'test-admin';
+export const ADMIN_CLIENT_SECRET = 'test-admin-secret-0123456789';
+
+export interface TestApp {
+  dialect: Dialect;
+  url: string;
+  running: RunningServer;
+  config: Config;
+  /** A typed client over the spec's `paths`: a spec change the test no longer matches fails to compile. */
+  client: Client<paths>;
+  /** A client whose requests carry `token`. */
+  as(token: string): Client<paths>;
+  /** A FullAccess token of the admin client (cached). */
+  adminToken(): Promise<string>;
+  /** A client_credentials token for any client. */
+  token(clientId: string, clientSecret: string, scope?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A throwaway database: a file in a new temp folder, or a new PostgreSQL database dropped on close. */
+export async function createTestDatabase(dialect: Dialect): Promise<{ url: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-test-'));
+    return { url: path.join(dir, 'usher.sqlite'), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `usher_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Starts the real server on an ephemeral port against a fresh database. */
+export async function startTestApp(
+  options: { dialect?: Dialect; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const dialect = options.dialect ?? 'sqlite';
+  const database = await createTestDatabase(dialect);
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    ISSUER: TEST_ISSUER,
+    ADMIN_CLIENT_ID,
+    ADMIN_CLIENT_SECRET,
+    LOG_LEVEL: 'silent',
+    VALIDATE_RESPONSES: 'true',
+    ...options.env,
+  });
+  const running = await startServer(config);
+  const url = running.url;
+  const token = async (clientId: string, clientSecret: string, scope?: string) => {
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+    });
+    if (scope !== undefined) body.set('scope', scope);
+    const response = await fetch(`${url}/oauth/token`, { method: 'POST', body });
+    const json = (await response.json()) as { access_token?: string };
+    if (!response.ok || !json.access_token)
+      throw new Error(`token request failed: ${response.status} ${JSON.stringify(json)}`);
+    return json.access_token;
+  };
+  let cachedAdminToken: string | undefined;
+  const as = (bearer: string) => createClient<paths>({ baseUrl: url, headers: { Authorization: `Bearer ${bearer}` } });
+  return {
+    dialect,
+    url,
+    running,
+    config,
+    client: createClient<paths>({ baseUrl: url }),
+    as,
+    token,
+    adminToken: async () => {
+      cachedAdminToken ??= await token(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
+      return cachedAdminToken;
+    },
+    close: async () => {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
