@@ -110,6 +110,7 @@ export interface Database {
   user_group_members: UserGroupMembersTable;
   security_profiles: SecurityProfilesTable;
   security_profile_assignments: SecurityProfileAssignmentsTable;
+  // ---- authorization server tables ----
   api_clients: ApiClientsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;

@@ -10,6 +10,7 @@ import * as users from './migrations/0002-users.js';
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-users': users,
+  // 0003-*: users and the list query language; 0004-*: the authorization server.
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

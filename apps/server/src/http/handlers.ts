@@ -24,6 +24,9 @@ export const handlers: Handlers = {
   saveApiClient: apiClients.saveApiClient,
   patchApiClient: apiClients.patchApiClient,
   deleteApiClient: apiClients.deleteApiClient,
+  // ---- users, user groups, security profiles ----
+
+  // ---- authorization server ----
 };
 
 /** Untyped view for the binder, which dispatches by the operationId read from the spec at run time. */

@@ -191,7 +191,7 @@ export interface components {
             /** @description A stable code, e.g. `NotFound`, `IdExists`, `ValidationFailure`. */
             ErrorCode: string;
             Message: string;
-            /** @description Details that depend on the error code. */
+            /** @description Details that depend on the error code (any JSON value, or null). */
             Data?: unknown;
         };
         ErrorList: {
