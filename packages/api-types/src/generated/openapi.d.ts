@@ -323,6 +323,30 @@ export interface components {
             Meta: components["schemas"]["ListMeta"];
             Items: components["schemas"]["ApiClient"][];
         };
+        User: {
+            ID?: components["schemas"]["ObjectID"];
+            /** @description ID of the buyer the user belongs to. */
+            readonly CompanyID?: string;
+            /** @description Unique across all buyers, case-insensitively. */
+            Username: string;
+            /** @description Write-only. At least 10 characters with an upper-case letter, a lower-case letter and a digit. */
+            Password?: string;
+            FirstName: string;
+            LastName: string;
+            Email: string;
+            Phone?: string | null;
+            /** Format: date-time */
+            TermsAccepted?: string | null;
+            /** @description A user that is not active cannot sign in. */
+            Active: boolean;
+            xp?: components["schemas"]["Xp"];
+            /** @description Roles and custom roles of every security profile assigned to the user's buyer, groups or the user. */
+            readonly AvailableRoles?: string[];
+            /** Format: date-time */
+            readonly DateCreated?: string;
+            /** Format: date-time */
+            readonly PasswordLastSetDate?: string | null;
+        };
     };
     responses: {
         /** @description The request is invalid; `Errors` names the field and the rule. */
