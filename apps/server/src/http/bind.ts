@@ -69,7 +69,7 @@ function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
       const result = await handler(request as never, context);
       if (result.headers) res.set(result.headers);
       res.status(result.status);
-      if ('body' in result) {
+      if (result.body !== undefined) {
         res.json(result.body);
       } else {
         res.end();

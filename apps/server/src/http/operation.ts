@@ -38,7 +38,7 @@ type Headers = Readonly<Record<string, string>>;
 /** One of the responses the spec declares for the operation, narrowed by status. */
 export type Result<K extends OperationId> = {
   [S in ReturnableStatus<K>]: [BodyOf<ResponsesOf<K>[S]>] extends [undefined]
-    ? { status: S; headers?: Headers }
+    ? { status: S; headers?: Headers; body?: never }
     : { status: S; body: BodyOf<ResponsesOf<K>[S]>; headers?: Headers };
 }[ReturnableStatus<K>];
 

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  test('defaults: port 8080, SQLite at ./data/usher.sqlite, issuer from the port', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.dialect).toBe('sqlite');
+    expect(config.databaseUrl.endsWith('/data/usher.sqlite')).toBe(true);
+    expect(config.issuer).toBe('http://localhost:8080');
+    expect(config.adminClient).toBeNull();
+    expect(config.validateResponses).toBe(true);
+  });
+
+  test.each([
+    ['postgres://u@h/db', 'postgres'],
+    ['postgresql://u@h/db', 'postgres'],
+    ['POSTGRES://u@h/db', 'postgres'],
+    [':memory:', 'sqlite'],
+    ['/tmp/x.sqlite', 'sqlite'],
+    ['relative/file.db', 'sqlite'],
+  ])('DATABASE_URL %s selects %s', (url, dialect) => {
+    expect(loadConfig({ DATABASE_URL: url }).dialect).toBe(dialect);
+  });
+
+  test('ISSUER is normalised without a trailing slash and defaults to the port', () => {
+    expect(loadConfig({ ISSUER: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
+    expect(loadConfig({ PORT: '9000' }).issuer).toBe('http://localhost:9000');
+  });
+
+  test('production turns response validation off unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).validateResponses).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', VALIDATE_RESPONSES: 'true' }).validateResponses).toBe(true);
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ ISSUER: 'not a url' }, /ISSUER/],
+    [{ ISSUER: 'https://a.example/?x=1' }, /ISSUER/],
+    [{ ADMIN_CLIENT_ID: 'only-id' }, /both/],
+    [{ ADMIN_CLIENT_ID: 'bad id', ADMIN_CLIENT_SECRET: 'x'.repeat(20) }, /ADMIN_CLIENT_ID/],
+    [{ ADMIN_CLIENT_ID: 'ok', ADMIN_CLIENT_SECRET: 'short' }, /16/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ VALIDATE_RESPONSES: 'maybe' }, /VALIDATE_RESPONSES/],
+  ])('rejects %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
