@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LoadResult, load, percentile } from './measure.js';
+import { freePort, type Service, startService } from './processes.js';
+
+// One command, `pnpm bench`, measures Usher next to a baseline in the same run on the same machine and rewrites
+// BENCHMARKS.md. Loads come from this process (autocannon, keep-alive) against loopback only.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const serverMain = path.join(root, 'apps/server/dist/main.js');
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const ADMIN = { id: 'bench-admin', secret: 'bench-admin-secret-0123456789' };
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const tsPeer = (file: string) => ['--import', 'tsx', path.join(here, 'peers', file)];
+
+async function startUsher(databaseUrl: string): Promise<Service & { readyMs: number }> {
+  const port = await freePort();
+  return startService([serverMain], '/healthz', port, {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    ISSUER: `http://127.0.0.1:${port}`,
+    ADMIN_CLIENT_ID: ADMIN.id,
+    ADMIN_CLIENT_SECRET: ADMIN.secret,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  });
+}
+
+const tokenForm = (id: string, secret: string) =>
+  new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }).toString();
+
+async function adminToken(url: string): Promise<string> {
+  const response = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams(tokenForm(ADMIN.id, ADMIN.secret)),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+interface Row {
+  scenario: string;
+  subject: LoadResult;
+  baseline: LoadResult;
+  baselineName: string;
+  target: string;
+  ratio: number;
+  met: boolean;
+}
+
+function describeLoad(name: string, r: LoadResult): string {
+  return `${name}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(serverMain)) throw new Error('Build first: pnpm build (apps/server/dist/main.js is missing).');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-bench-'));
+  const rows: Row[] = [];
+  const cold: { usher: number[]; express: number[] } = { usher: [], express: [] };
+  log(
+    `Usher benchmarks: ${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${connections} connections`,
+  );
+  try {
+    // 1. GET one object with a bearer token (validation, authentication, database) vs bare Express from memory.
+    log('\n[1/3] GET one object with a bearer token vs bare Express');
+    const usher = await startUsher(path.join(work, 'get.sqlite'));
+    const token = await adminToken(usher.url);
+    const created = await fetch(`${usher.url}/v1/buyers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ID: 'bench-buyer', Name: 'Bench Buyer', xp: { Region: 'EU', Tier: 3 } }),
+    });
+    const object = await created.json();
+    const expressPort = await freePort();
+    const bare = await startService(
+      [...tsPeer('bare-express.ts'), String(expressPort), JSON.stringify(object)],
+      '/healthz',
+      expressPort,
+    );
+    const baselineGet = await load({ url: `${bare.url}/object`, connections, seconds });
+    log(`  ${describeLoad('bare Express', baselineGet)}`);
+    const usherGet = await load({
+      url: `${usher.url}/v1/buyers/bench-buyer`,
+      headers: { Authorization: `Bearer ${token}` },
+      connections,
+      seconds,
+    });
+    log(`  ${describeLoad('Usher', usherGet)}`);
+    const getRatio = usherGet.requestsPerSecond / baselineGet.requestsPerSecond;
+    rows.push({
+      scenario: 'GET one object (bearer token, validation, database)',
+      subject: usherGet,
+      baseline: baselineGet,
+      baselineName: 'bare Express 5, same JSON from memory',
+      target: '≥ 0.65×',
+      ratio: getRatio,
+      met: getRatio >= 0.65,
+    });
+    await bare.stop();
+
+    // 2. client_credentials tokens per second vs node-oidc-provider.
+    log('\n[2/3] client_credentials tokens per second vs node-oidc-provider');
+    const oidcPort = await freePort();
+    const oidc = await startService(
+      [...tsPeer('oidc-provider.ts'), String(oidcPort)],
+      '/.well-known/openid-configuration',
+      oidcPort,
+    );
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const baselineToken = await load({
+      url: `${oidc.url}/token`,
+      method: 'POST',
+      headers: form,
+      body: tokenForm('bench', 'bench-secret-0123456789'),
+      connections,
+      seconds,
+    });
+    log(`  ${describeLoad('node-oidc-provider', baselineToken)}`);
+    const usherToken = await load({
+      url: `${usher.url}/oauth/token`,
+      method: 'POST',
+      headers: form,
+      body: tokenForm(ADMIN.id, ADMIN.secret),
+      connections,
+      seconds,
+    });
+    log(`  ${describeLoad('Usher', usherToken)}`);
+    const tokenRatio = usherToken.requestsPerSecond / baselineToken.requestsPerSecond;
+    rows.push({
+      scenario: 'client_credentials tokens',
+      subject: usherToken,
+      baseline: baselineToken,
+      baselineName: 'node-oidc-provider (defaults, client_credentials on)',
+      target: '≥ 1.2×',
+      ratio: tokenRatio,
+      met: tokenRatio >= 1.2,
+    });
+    await oidc.stop();
+    await usher.stop();
+
+    // 3. Cold start to a healthy /healthz on an empty database.
+    log('\n[3/3] cold start to a healthy /healthz on an empty database (5 runs each)');
+    for (let i = 0; i < 5; i++) {
+      const started = await startUsher(path.join(work, `cold-${i}.sqlite`));
+      cold.usher.push(started.readyMs);
+      await started.stop();
+      const port = await freePort();
+      const bareStart = await startService([...tsPeer('bare-express.ts'), String(port), '{}'], '/healthz', port);
+      cold.express.push(bareStart.readyMs);
+      await bareStart.stop();
+    }
+    cold.usher.sort((a, b) => a - b);
+    cold.express.sort((a, b) => a - b);
+    log(
+      `  Usher: median ${percentile(cold.usher, 50).toFixed(0)} ms, worst ${cold.usher.at(-1)?.toFixed(0)} ms; bare Express (via tsx): median ${percentile(cold.express, 50).toFixed(0)} ms`,
+    );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  writeReport(rows, cold);
+}
+
+function writeReport(rows: Row[], cold: { usher: number[]; express: number[] }): void {
+  const fmt = (r: LoadResult) =>
+    `${r.requestsPerSecond.toFixed(0)} req/s · p50 ${r.p50} / p95 ${r.p95} / p99 ${r.p99} ms`;
+  const coldWorst = cold.usher.at(-1) ?? Number.NaN;
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Regenerate with \`pnpm bench\` (after \`pnpm build\`). Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.`,
+    `Each load: autocannon in the benchmark process, ${connections} keep-alive connections for ${seconds} s, plain HTTP on loopback; the server and its baseline run as separate processes in the same run. Usher runs with NODE_ENV=production (response validation off, request validation on) on SQLite.`,
+    '',
+    '| Scenario | Usher | Baseline | Ratio | Target |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${fmt(r.subject)} | ${r.baselineName}: ${fmt(r.baseline)} | ${r.ratio.toFixed(2)}× | ${r.target} ${r.met ? '✅' : '❌'} |`,
+    ),
+    `| Cold start to healthy /healthz, empty SQLite | median ${percentile(cold.usher, 50).toFixed(0)} ms, worst ${coldWorst.toFixed(0)} ms (5 runs) | bare Express 5 started through tsx: median ${percentile(cold.express, 50).toFixed(0)} ms | — | ≤ 1500 ms ${coldWorst <= 1500 ? '✅' : '❌'} |`,
+    '',
+    'Errors and non-2xx answers during the loads: ' +
+      rows.map((r) => `${r.scenario}: ${r.subject.errors + r.subject.non2xx}`).join('; ') +
+      '.',
+    '',
+  ];
+  fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));
+  log(`\nWrote ${path.join(root, 'BENCHMARKS.md')}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
