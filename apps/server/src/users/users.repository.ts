@@ -1,0 +1,53 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DialectCapabilities } from '../db/create-db.js';
+import type { Database, UsersTable } from '../db/database.js';
+import { fetchList, type ListOptions } from '../list/list-request.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export async function findUser(db: Kysely<Database>, buyerId: string, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();
+}
+
+/** The buyer's users, or only the members of the group `groupUid`. */
+export async function listUsers(
+  db: Kysely<Database>,
+  dialect: DialectCapabilities,
+  buyerId: string,
+  groupUid: string | null,
+  options: ListOptions,
+) {
+  let query = db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId);
+  if (groupUid !== null) {
+    query = query.where(
+      'uid',
+      'in',
+      db.selectFrom('user_group_members').select('user_uid').where('group_uid', '=', groupUid),
+    );
+  }
+  return fetchList(query, options, dialect);
+}
+
+export async function insertUser(db: Kysely<Database>, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function replaceUser(db: Kysely<Database>, row: UserRow): Promise<void> {
+  await db.updateTable('users').set(row).where('uid', '=', row.uid).execute();
+}
+
+export async function deleteUser(db: Kysely<Database>, buyerId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('buyer_id', '=', buyerId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Moves the user to `buyerId`: its group memberships and user-level profile assignments stay behind (deleted). */
+export async function moveUser(db: Kysely<Database>, uid: string, buyerId: string): Promise<void> {
+  await db.deleteFrom('user_group_members').where('user_uid', '=', uid).execute();
+  await db.deleteFrom('security_profile_assignments').where('user_uid', '=', uid).execute();
+  await db.updateTable('users').set({ buyer_id: buyerId }).where('uid', '=', uid).execute();
+}
