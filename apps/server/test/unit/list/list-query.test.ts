@@ -71,7 +71,7 @@ describe('filter values', () => {
   test.each(cases)('%s: %s=%s', (_name, key, value, want) => {
     const got = conditionsOf(key, value);
     expect(got).toHaveLength(want.length);
-    want.forEach((condition, i) => expect(got[i]).toMatchObject(condition));
+    for (const [i, condition] of want.entries()) expect(got[i]).toMatchObject(condition);
   });
 });
 
