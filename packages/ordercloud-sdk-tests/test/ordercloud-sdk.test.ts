@@ -6,6 +6,7 @@ import {
   type OrderCloudError,
   SecurityProfiles,
   Tokens,
+  type User,
   UserGroups,
   Users,
 } from 'ordercloud-javascript-sdk';
@@ -23,6 +24,18 @@ async function sdkError(call: Promise<unknown>): Promise<OrderCloudError> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** Users.Create with the required fields filled in from the ID; `fields` override them. */
+const createUser = (buyerID: string, ID: string, fields: Partial<User> = {}) =>
+  Users.Create(buyerID, {
+    ID,
+    Username: ID,
+    FirstName: ID,
+    LastName: ID,
+    Email: `${ID}@example.test`,
+    Active: true,
+    ...fields,
+  });
 
 describe('ordercloud-javascript-sdk against Usher', () => {
   let t: TestApp;
@@ -107,14 +120,7 @@ describe('ordercloud-javascript-sdk against Usher', () => {
   });
 
   test('Users.Move moves the user to another buyer', async () => {
-    await Users.Create('acme', {
-      ID: 'mover',
-      Username: 'mover',
-      FirstName: 'M',
-      LastName: 'V',
-      Email: 'm@v.test',
-      Active: true,
-    });
+    await createUser('acme', 'mover');
     const moved = await Users.Move('acme', 'mover', 'globex', { orders: 'All' });
     expect(moved).toMatchObject({ ID: 'mover', CompanyID: 'globex' });
     expect(await Users.Get('globex', 'mover')).toMatchObject({ ID: 'mover' });
@@ -124,14 +130,7 @@ describe('ordercloud-javascript-sdk against Usher', () => {
   });
 
   test('UserGroups and their assignments', async () => {
-    await Users.Create('acme', {
-      ID: 'member',
-      Username: 'member',
-      FirstName: 'M',
-      LastName: 'M',
-      Email: 'm@m.test',
-      Active: true,
-    });
+    await createUser('acme', 'member');
     expect(await UserGroups.Create('acme', { ID: 'sales', Name: 'Sales', xp: { Region: 'EU' } })).toMatchObject({
       ID: 'sales',
     });
@@ -154,14 +153,7 @@ describe('ordercloud-javascript-sdk against Usher', () => {
   });
 
   test('SecurityProfiles and their assignments make up AvailableRoles', async () => {
-    await Users.Create('acme', {
-      ID: 'roled',
-      Username: 'roled',
-      FirstName: 'R',
-      LastName: 'R',
-      Email: 'r@r.test',
-      Active: true,
-    });
+    await createUser('acme', 'roled');
     const profile = await SecurityProfiles.Create({
       ID: 'shopper',
       Name: 'Shopper',
@@ -201,37 +193,11 @@ describe('ordercloud-javascript-sdk against Usher', () => {
     expect(badFilter).toMatchObject({ status: 400, errorCode: 'List.InvalidProperty' });
     const badSort = await sdkError(Users.List('acme', { sortBy: ['Phone'] as never }));
     expect(badSort.errorCode).toBe('List.InvalidSortProperty');
-    const weak = await sdkError(
-      Users.Create('acme', {
-        ID: 'weak',
-        Username: 'weak',
-        Password: 'weak',
-        FirstName: 'W',
-        LastName: 'W',
-        Email: 'w',
-        Active: true,
-      }),
-    );
+    const weak = await sdkError(createUser('acme', 'weak', { Password: 'weak' }));
     expect(weak).toMatchObject({ status: 400, errorCode: 'PasswordReset.InsecurePassword' });
 
-    await Users.Create('acme', {
-      ID: 'taken',
-      Username: 'Taken',
-      FirstName: 'T',
-      LastName: 'T',
-      Email: 't',
-      Active: true,
-    });
-    const duplicate = await sdkError(
-      Users.Create('globex', {
-        ID: 'taken',
-        Username: 'taken',
-        FirstName: 'T',
-        LastName: 'T',
-        Email: 't',
-        Active: true,
-      }),
-    );
+    await createUser('acme', 'taken', { Username: 'Taken' });
+    const duplicate = await sdkError(createUser('globex', 'taken', { Username: 'taken' }));
     expect(duplicate).toMatchObject({ status: 409, errorCode: 'User.UsernameMustBeUnique' });
 
     const secret = 'a-long-enough-client-secret-123';

@@ -9,7 +9,7 @@ import { listOptions } from '../list/list-request.js';
 import { fromBool } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
 import { API_CLIENT_LIST, toApiClient } from './api-clients.mapper.js';
 import type { ApiClientRow } from './api-clients.repository.js';
 import * as apiClients from './api-clients.repository.js';
@@ -102,10 +102,7 @@ export const patchApiClient: Handler<'patchApiClient'> = async ({ path, body, au
       allow_any_buyer: body.AllowAnyBuyer === undefined ? existing.allow_any_buyer : fromBool(body.AllowAnyBuyer),
       redirect_uris: body.RedirectUris === undefined ? existing.redirect_uris : JSON.stringify(body.RedirectUris),
       roles: body.Roles === undefined ? existing.roles : JSON.stringify(body.Roles),
-      xp:
-        body.xp === undefined
-          ? existing.xp
-          : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+      xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => apiClients.replaceApiClient(trx, path.apiClientID, next));
     return next;

@@ -4,7 +4,7 @@ import { listOptions } from '../list/list-request.js';
 import { fromBool, generateId } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
 import { BUYER_LIST, toBuyer } from './buyers.mapper.js';
 import * as buyers from './buyers.repository.js';
 
@@ -58,10 +58,7 @@ export const patchBuyer: Handler<'patchBuyer'> = async ({ path, body }, context)
       id: body.ID ?? existing.id,
       name: body.Name ?? existing.name,
       active: body.Active === undefined ? existing.active : fromBool(body.Active),
-      xp:
-        body.xp === undefined
-          ? existing.xp
-          : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+      xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => buyers.replaceBuyer(trx, path.buyerID, next));
     return next;

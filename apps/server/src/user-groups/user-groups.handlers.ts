@@ -8,7 +8,7 @@ import { listOptions } from '../list/list-request.js';
 import { generateId } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
 import { findUser } from '../users/users.repository.js';
 import { toUserGroup, USER_GROUP_LIST } from './user-groups.mapper.js';
 import type { UserGroupRow } from './user-groups.repository.js';
@@ -74,10 +74,7 @@ export const patchUserGroup: Handler<'patchUserGroup'> = async ({ path, body }, 
       id: body.ID ?? existing.id,
       name: body.Name ?? existing.name,
       description: body.Description === undefined ? existing.description : body.Description,
-      xp:
-        body.xp === undefined
-          ? existing.xp
-          : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+      xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => groups.replaceUserGroup(trx, next));
     return next;

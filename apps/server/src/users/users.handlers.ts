@@ -9,7 +9,7 @@ import { listOptions } from '../list/list-request.js';
 import { fromBool, generateId } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
 import { findUserGroup } from '../user-groups/user-groups.repository.js';
 import { availableRoles, availableRolesOf } from './available-roles.js';
 import { toUser, USER_LIST } from './users.mapper.js';
@@ -169,10 +169,7 @@ export const patchUser: Handler<'patchUser'> = async ({ path, body }, context) =
     phone: body.Phone === undefined ? existing.phone : body.Phone,
     terms_accepted: body.TermsAccepted === undefined ? existing.terms_accepted : normalizeDate(body.TermsAccepted),
     active: body.Active === undefined ? existing.active : fromBool(body.Active),
-    xp:
-      body.xp === undefined
-        ? existing.xp
-        : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+    xp: patchedXp(existing.xp, body.xp),
   };
   // One UPDATE by uid: a concurrent delete makes it a no-op, never a resurrection.
   await withUserConflicts(context, next, () => users.replaceUser(context.db, next));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
-import { createBuyer, createUser, tokenWithRoles } from '../support/fixtures.js';
+import { createTwoBuyersWithUsers, tokenWithRoles } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 for (const dialect of DIALECTS) {
@@ -14,11 +14,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       t = await startTestApp({ dialect });
       api = t.as(await t.adminToken());
-      await createBuyer(api, 'acme');
-      await createBuyer(api, 'globex');
-      await createUser(api, 'acme', { ID: 'ann' });
-      await createUser(api, 'acme', { ID: 'bob' });
-      await createUser(api, 'globex', { ID: 'gus' });
+      await createTwoBuyersWithUsers(api);
       await api.POST('/v1/buyers/{buyerID}/usergroups', {
         params: { path: { buyerID: 'acme' } },
         body: { ID: 'buyers', Name: 'B' },

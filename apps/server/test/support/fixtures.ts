@@ -49,3 +49,12 @@ export async function tokenWithRoles(t: TestApp, roles: string[]): Promise<strin
   expect(res.response.status, JSON.stringify(res.error)).toBe(201);
   return t.token(id, secret);
 }
+
+/** Two buyers, acme (users ann and bob) and globex (user gus): the cast of the assignment tests. */
+export async function createTwoBuyersWithUsers(api: Api): Promise<void> {
+  await createBuyer(api, 'acme');
+  await createBuyer(api, 'globex');
+  await createUser(api, 'acme', { ID: 'ann' });
+  await createUser(api, 'acme', { ID: 'bob' });
+  await createUser(api, 'globex', { ID: 'gus' });
+}
