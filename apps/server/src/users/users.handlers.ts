@@ -145,7 +145,7 @@ export const saveUser: Handler<'saveUser'> = async ({ path, body }, context) => 
       const next: UserRow = { ...existing, id, ...replacedColumns(body), ...password };
       // Same user: a username clash must then be told apart from the user's own username.
       candidate.uid = existing.uid;
-      await users.replaceUser(trx, next);
+      await users.replaceUser(trx, next, existing);
       return next;
     }),
   );
@@ -171,8 +171,9 @@ export const patchUser: Handler<'patchUser'> = async ({ path, body }, context) =
     active: body.Active === undefined ? existing.active : fromBool(body.Active),
     xp: patchedXp(existing.xp, body.xp),
   };
-  // One UPDATE by uid: a concurrent delete makes it a no-op, never a resurrection.
-  await withUserConflicts(context, next, () => users.replaceUser(context.db, next));
+  // One guarded UPDATE: if the user was moved, renamed or deleted since the read, it is no longer here.
+  const updated = await withUserConflicts(context, next, () => users.replaceUser(context.db, next, existing));
+  if (!updated) throw notFound(OBJECT_TYPE, path.userID);
   return respond(context, next, 200);
 };
 

@@ -36,8 +36,40 @@ export async function insertUser(db: Kysely<Database>, row: UserRow): Promise<vo
   await db.insertInto('users').values(row).execute();
 }
 
-export async function replaceUser(db: Kysely<Database>, row: UserRow): Promise<void> {
-  await db.updateTable('users').set(row).where('uid', '=', row.uid).execute();
+/** What PUT and PATCH may change; the buyer, the uid and the sign-in state are never written back from a read. */
+const EDITABLE_COLUMNS = [
+  'id',
+  'username',
+  'username_key',
+  'password_hash',
+  'password_last_set_date',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'terms_accepted',
+  'active',
+  'xp',
+] as const satisfies ReadonlyArray<keyof UserRow>;
+
+/**
+ * Writes the editable columns of `row` to the user `row.uid`, but only while it is still `previous` (same buyer and
+ * ID): false when a concurrent move, rename or delete got there first, so a stale read never undoes it.
+ */
+export async function replaceUser(
+  db: Kysely<Database>,
+  row: UserRow,
+  previous: Pick<UserRow, 'buyer_id' | 'id'>,
+): Promise<boolean> {
+  const columns = Object.fromEntries(EDITABLE_COLUMNS.map((column) => [column, row[column]]));
+  const result = await db
+    .updateTable('users')
+    .set(columns)
+    .where('uid', '=', row.uid)
+    .where('buyer_id', '=', previous.buyer_id)
+    .where('id', '=', previous.id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function deleteUser(db: Kysely<Database>, buyerId: string, id: string): Promise<boolean> {
