@@ -135,6 +135,15 @@ for (const dialect of DIALECTS) {
       expect(res.body.Errors[0]).toMatchObject({ ErrorCode: code, Data: { Property: property } });
     });
 
+    test('hostile keys and values are data, never SQL', async () => {
+      expect(await ids('LastName=%27%3B%20drop%20table%20users%3B--')).toEqual([]);
+      expect(await ids('xp.a%27b=1')).toEqual([]);
+      expect(await ids('xp.a%22b=1')).toEqual([]);
+      expect(await ids('xp.%24%5B0%5D=1')).toEqual([]);
+      expect(await ids('search=%27%20or%201%3D1--')).toEqual([]);
+      expect((await ids('')).length).toBe(5);
+    });
+
     test('an unknown userGroupID is 404; pageSize above 100 is 400', async () => {
       expect((await get('/v1/buyers/people/users', 'userGroupID=nope')).status).toBe(404);
       expect((await get('/v1/buyers/people/users', 'pageSize=101')).status).toBe(400);
