@@ -5,12 +5,12 @@ import { type AuthContext, FULL_ACCESS } from '../auth/auth-context.js';
 import { hashClientSecret } from '../auth/client-secrets.js';
 import { insufficientRoles, notFound } from '../http/errors.js';
 import type { Handler } from '../http/operation.js';
-import { pageRequest } from '../list/list-page.js';
+import { listOptions } from '../list/list-request.js';
 import { fromBool } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
-import { toApiClient } from './api-clients.mapper.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
+import { API_CLIENT_LIST, toApiClient } from './api-clients.mapper.js';
 import type { ApiClientRow } from './api-clients.repository.js';
 import * as apiClients from './api-clients.repository.js';
 
@@ -53,8 +53,8 @@ function fullRow(
   };
 }
 
-export const listApiClients: Handler<'listApiClients'> = async ({ query }, { db }) => {
-  const { rows, meta } = await apiClients.listApiClients(db, pageRequest(query));
+export const listApiClients: Handler<'listApiClients'> = async (request, { db, dialect }) => {
+  const { rows, meta } = await apiClients.listApiClients(db, dialect, listOptions(API_CLIENT_LIST, request));
   return { status: 200, body: { Meta: meta, Items: rows.map(toApiClient) } };
 };
 
@@ -102,10 +102,7 @@ export const patchApiClient: Handler<'patchApiClient'> = async ({ path, body, au
       allow_any_buyer: body.AllowAnyBuyer === undefined ? existing.allow_any_buyer : fromBool(body.AllowAnyBuyer),
       redirect_uris: body.RedirectUris === undefined ? existing.redirect_uris : JSON.stringify(body.RedirectUris),
       roles: body.Roles === undefined ? existing.roles : JSON.stringify(body.Roles),
-      xp:
-        body.xp === undefined
-          ? existing.xp
-          : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+      xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => apiClients.replaceApiClient(trx, path.apiClientID, next));
     return next;

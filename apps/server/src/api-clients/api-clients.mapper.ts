@@ -1,5 +1,6 @@
 import type { Schema } from '@usher/api-types';
 import type { ApiClientsTable } from '../db/database.js';
+import type { ListDefinition } from '../list/list-query.js';
 import { toBool } from '../shared/ids.js';
 import { parseXp } from '../shared/xp.js';
 
@@ -19,3 +20,20 @@ export function toApiClient(row: ApiClientsTable): ApiClient {
     xp: parseXp(row.xp),
   };
 }
+
+/** ApiClient properties for list search, sort and filters (list-valued RedirectUris and Roles are not filterable). */
+export const API_CLIENT_LIST: ListDefinition = {
+  fields: {
+    ID: { column: 'id', type: 'string', searchable: true, sortable: true },
+    AppName: { column: 'app_name', type: 'string', searchable: true, sortable: true },
+    Active: { column: 'active', type: 'boolean' },
+    AccessTokenDuration: { column: 'access_token_duration', type: 'number' },
+    RefreshTokenDuration: { column: 'refresh_token_duration', type: 'number' },
+    AllowAnyBuyer: { column: 'allow_any_buyer', type: 'boolean' },
+    RedirectUris: { column: 'redirect_uris', type: 'string', filterable: false },
+    Roles: { column: 'roles', type: 'string', filterable: false },
+  },
+  xpColumn: 'xp',
+  defaultSort: ['ID'],
+  idField: 'ID',
+};

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { DialectCapabilities } from '../db/create-db.js';
 import type { ApiClientsTable, Database } from '../db/database.js';
-import { fetchPage, type PageRequest } from '../list/list-page.js';
+import { fetchList, type ListOptions } from '../list/list-request.js';
 
 export type ApiClientRow = Selectable<ApiClientsTable>;
 
@@ -16,8 +17,8 @@ export async function countApiClients(db: Kysely<Database>): Promise<number> {
   return Number(row.count);
 }
 
-export async function listApiClients(db: Kysely<Database>, page: PageRequest) {
-  return fetchPage(db.selectFrom('api_clients').selectAll().orderBy('id'), page);
+export async function listApiClients(db: Kysely<Database>, dialect: DialectCapabilities, options: ListOptions) {
+  return fetchList(db.selectFrom('api_clients').selectAll(), options, dialect);
 }
 
 export async function insertApiClient(db: Kysely<Database>, row: ApiClientRow): Promise<void> {

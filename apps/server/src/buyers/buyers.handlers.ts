@@ -1,18 +1,18 @@
 import { notFound } from '../http/errors.js';
 import type { Handler } from '../http/operation.js';
-import { pageRequest } from '../list/list-page.js';
+import { listOptions } from '../list/list-request.js';
 import { fromBool, generateId } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
-import { deepMerge, parseXp, serializeXp } from '../shared/xp.js';
-import { toBuyer } from './buyers.mapper.js';
+import { patchedXp, serializeXp } from '../shared/xp.js';
+import { BUYER_LIST, toBuyer } from './buyers.mapper.js';
 import * as buyers from './buyers.repository.js';
 
 const OBJECT_TYPE = 'Buyer';
 const location = (id: string) => ({ Location: `/v1/buyers/${encodeURIComponent(id)}` });
 
-export const listBuyers: Handler<'listBuyers'> = async ({ query }, { db }) => {
-  const { rows, meta } = await buyers.listBuyers(db, pageRequest(query));
+export const listBuyers: Handler<'listBuyers'> = async (request, { db, dialect }) => {
+  const { rows, meta } = await buyers.listBuyers(db, dialect, listOptions(BUYER_LIST, request));
   return { status: 200, body: { Meta: meta, Items: rows.map(toBuyer) } };
 };
 
@@ -58,10 +58,7 @@ export const patchBuyer: Handler<'patchBuyer'> = async ({ path, body }, context)
       id: body.ID ?? existing.id,
       name: body.Name ?? existing.name,
       active: body.Active === undefined ? existing.active : fromBool(body.Active),
-      xp:
-        body.xp === undefined
-          ? existing.xp
-          : serializeXp(body.xp === null ? null : deepMerge(parseXp(existing.xp), body.xp)),
+      xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => buyers.replaceBuyer(trx, path.buyerID, next));
     return next;

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { DialectCapabilities } from '../db/create-db.js';
 import type { BuyersTable, Database } from '../db/database.js';
-import { fetchPage, type PageRequest } from '../list/list-page.js';
+import { fetchList, type ListOptions } from '../list/list-request.js';
 
 export type BuyerRow = Selectable<BuyersTable>;
 
@@ -8,8 +9,8 @@ export async function findBuyer(db: Kysely<Database>, id: string): Promise<Buyer
   return db.selectFrom('buyers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listBuyers(db: Kysely<Database>, page: PageRequest) {
-  return fetchPage(db.selectFrom('buyers').selectAll().orderBy('id'), page);
+export async function listBuyers(db: Kysely<Database>, dialect: DialectCapabilities, options: ListOptions) {
+  return fetchList(db.selectFrom('buyers').selectAll(), options, dialect);
 }
 
 export async function insertBuyer(db: Kysely<Database>, row: BuyerRow): Promise<void> {
@@ -25,4 +26,8 @@ export async function replaceBuyer(db: Kysely<Database>, id: string, row: BuyerR
 export async function deleteBuyer(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db.deleteFrom('buyers').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+export async function buyerExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  return (await db.selectFrom('buyers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }

@@ -3,6 +3,9 @@ import type { AppContext } from '../app-context.js';
 import * as buyers from '../buyers/buyers.handlers.js';
 import * as health from '../health/health.handlers.js';
 import * as token from '../oauth/token.handlers.js';
+import * as securityProfiles from '../security-profiles/security-profiles.handlers.js';
+import * as userGroups from '../user-groups/user-groups.handlers.js';
+import * as users from '../users/users.handlers.js';
 import type { Handlers } from './operation.js';
 
 /**
@@ -25,6 +28,31 @@ export const handlers: Handlers = {
   patchApiClient: apiClients.patchApiClient,
   deleteApiClient: apiClients.deleteApiClient,
   // ---- users, user groups, security profiles ----
+  listUsers: users.listUsers,
+  createUser: users.createUser,
+  getUser: users.getUser,
+  saveUser: users.saveUser,
+  patchUser: users.patchUser,
+  deleteUser: users.deleteUser,
+  moveUser: users.moveUser,
+  listUserGroups: userGroups.listUserGroups,
+  createUserGroup: userGroups.createUserGroup,
+  getUserGroup: userGroups.getUserGroup,
+  saveUserGroup: userGroups.saveUserGroup,
+  patchUserGroup: userGroups.patchUserGroup,
+  deleteUserGroup: userGroups.deleteUserGroup,
+  listUserGroupAssignments: userGroups.listUserGroupAssignments,
+  saveUserGroupAssignment: userGroups.saveUserGroupAssignment,
+  deleteUserGroupAssignment: userGroups.deleteUserGroupAssignment,
+  listSecurityProfiles: securityProfiles.listSecurityProfiles,
+  createSecurityProfile: securityProfiles.createSecurityProfile,
+  getSecurityProfile: securityProfiles.getSecurityProfile,
+  saveSecurityProfile: securityProfiles.saveSecurityProfile,
+  patchSecurityProfile: securityProfiles.patchSecurityProfile,
+  deleteSecurityProfile: securityProfiles.deleteSecurityProfile,
+  listSecurityProfileAssignments: securityProfiles.listSecurityProfileAssignments,
+  saveSecurityProfileAssignment: securityProfiles.saveSecurityProfileAssignment,
+  deleteSecurityProfileAssignment: securityProfiles.deleteSecurityProfileAssignment,
 
   // ---- authorization server ----
 };

@@ -32,3 +32,9 @@ export function deepMerge(target: Xp | null, patch: Xp): Xp {
 function isPlainObject(value: unknown): value is Xp {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The stored xp after a PATCH: absent keeps it, null clears it, an object deep-merges into it. */
+export function patchedXp(stored: string | null, patch: Xp | null | undefined): string | null {
+  if (patch === undefined) return stored;
+  return serializeXp(patch === null ? null : deepMerge(parseXp(stored), patch));
+}

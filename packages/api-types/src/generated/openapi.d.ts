@@ -58,7 +58,8 @@ export interface paths {
         };
         /**
          * List buyers
-         * @description Lists buyers ordered by ID. Roles BuyerAdmin, BuyerReader, FullAccess.
+         * @description Lists buyers, ordered by ID unless `sortBy` says otherwise. `search` matches ID and Name; sortable are ID, Name
+         *     and DateCreated. Any other query key is a filter (see Lists above). Roles BuyerAdmin, BuyerReader, FullAccess.
          */
         get: operations["listBuyers"];
         put?: never;
@@ -119,7 +120,9 @@ export interface paths {
         };
         /**
          * List API clients
-         * @description Lists API clients ordered by ID. Client secrets are never returned. Roles ApiClientAdmin, ApiClientReader, FullAccess.
+         * @description Lists API clients, ordered by ID unless `sortBy` says otherwise. Client secrets are never returned. `search`
+         *     matches ID and AppName; sortable are ID and AppName. Any other query key is a filter (see Lists above).
+         *     Roles ApiClientAdmin, ApiClientReader, FullAccess.
          */
         get: operations["listApiClients"];
         put?: never;
@@ -169,6 +172,347 @@ export interface paths {
          * @description Changes only the fields given; `xp` is deep-merged. Roles ApiClientAdmin, FullAccess.
          */
         patch: operations["patchApiClient"];
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Lists the buyer's users, ordered by LastName, FirstName, then ID unless `sortBy` says otherwise.
+         *     `search` matches ID, Username, LastName, FirstName and Email; sortable are ID, Username, FirstName, LastName,
+         *     Email, DateCreated and PasswordLastSetDate. Any other query key is a filter (see Lists above).
+         *     `userGroupID` keeps only members of that group. Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user
+         * @description Creates a user in the buyer; the ID is generated when absent. `Username` must be unique across all buyers
+         *     (case-insensitively): a duplicate is 409 `User.UsernameMustBeUnique`. A `Password` that breaks the policy is 400
+         *     `PasswordReset.InsecurePassword` and nothing is created. Roles BuyerUserAdmin, FullAccess.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users/{userID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a user
+         * @description Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         */
+        get: operations["getUser"];
+        /**
+         * Create or replace a user
+         * @description Replaces the user with this ID (fields left out return to their defaults, xp is replaced), or creates it.
+         *     Leaving `Password` out keeps the stored password. A body `ID` different from the path renames the user.
+         *     Roles BuyerUserAdmin, FullAccess.
+         */
+        put: operations["saveUser"];
+        post?: never;
+        /**
+         * Delete a user
+         * @description Deletes the user with its group memberships and security profile assignments. Roles BuyerUserAdmin, FullAccess.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Partially update a user
+         * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null). A new `ID`
+         *     renames the user. Roles BuyerUserAdmin, FullAccess.
+         */
+        patch: operations["patchUser"];
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users/{userID}/moveto/{newBuyerID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+                /** @description ID of the buyer the user moves to. */
+                newBuyerID: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a user to another buyer
+         * @description Moves the user to another buyer, keeping its ID, username, password and xp. The user leaves the old buyer's
+         *     user groups and loses its user-level security profile assignments there. `orders` (None, Unsubmitted or All) is
+         *     required for OrderCloud compatibility; Usher holds no orders, so nothing else moves whatever its value.
+         *     An unknown target buyer is 404; a user with the same ID in the target buyer is 409 `IdExists`.
+         *     No request body. Roles BuyerUserAdmin, FullAccess.
+         */
+        post: operations["moveUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/usergroups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List user groups
+         * @description Lists the buyer's user groups, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID,
+         *     Name and Description; sortable are ID and Name. Any other query key is a filter. Roles UserGroupAdmin,
+         *     UserGroupReader, FullAccess.
+         */
+        get: operations["listUserGroups"];
+        put?: never;
+        /**
+         * Create a user group
+         * @description Creates a user group in the buyer; the ID is generated when absent. Roles UserGroupAdmin, FullAccess.
+         */
+        post: operations["createUserGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/usergroups/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List user group assignments
+         * @description Lists which users belong to which groups of the buyer, ordered by UserGroupID, then UserID.
+         *     Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         */
+        get: operations["listUserGroupAssignments"];
+        put?: never;
+        /**
+         * Add a user to a user group
+         * @description Makes the user a member of the group; both belong to this buyer. Assigning twice is harmless.
+         *     Roles UserGroupAdmin, FullAccess.
+         */
+        post: operations["saveUserGroupAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/usergroups/{userGroupID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a user group
+         * @description Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         */
+        get: operations["getUserGroup"];
+        /**
+         * Create or replace a user group
+         * @description Replaces the user group with this ID (fields left out return to their defaults, xp is replaced), or creates it.
+         *     A body `ID` different from the path renames the group; its members stay. Roles UserGroupAdmin, FullAccess.
+         */
+        put: operations["saveUserGroup"];
+        post?: never;
+        /**
+         * Delete a user group
+         * @description Deletes the group with its memberships and security profile assignments. Roles UserGroupAdmin, FullAccess.
+         */
+        delete: operations["deleteUserGroup"];
+        options?: never;
+        head?: never;
+        /**
+         * Partially update a user group
+         * @description Changes only the fields given; `xp` is deep-merged. A new `ID` renames the group. Roles UserGroupAdmin, FullAccess.
+         */
+        patch: operations["patchUserGroup"];
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/usergroups/{userGroupID}/assignments/{userID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a user from a user group
+         * @description Ends the user's membership of the group; 404 when the group, the user or the membership does not exist.
+         *     Roles UserGroupAdmin, FullAccess.
+         */
+        delete: operations["deleteUserGroupAssignment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/securityprofiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List security profiles
+         * @description Lists security profiles, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID and Name;
+         *     sortable are ID and Name. Any other query key is a filter. Roles SecurityProfileAdmin, SecurityProfileReader,
+         *     FullAccess.
+         */
+        get: operations["listSecurityProfiles"];
+        put?: never;
+        /**
+         * Create a security profile
+         * @description Creates a security profile; the ID is generated when absent. `Roles` must be OrderCloud ApiRoles; `CustomRoles`
+         *     are free names. Roles SecurityProfileAdmin, FullAccess.
+         */
+        post: operations["createSecurityProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/securityprofiles/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List security profile assignments
+         * @description Lists assignments of security profiles to buyers, user groups and users, ordered by SecurityProfileID, BuyerID,
+         *     UserGroupID, then UserID. Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         */
+        get: operations["listSecurityProfileAssignments"];
+        put?: never;
+        /**
+         * Assign a security profile
+         * @description Assigns the profile to a buyer (BuyerID only), to one of its user groups (with UserGroupID) or to one of its
+         *     users (with UserID); not both UserGroupID and UserID. Assigning twice is harmless. Roles SecurityProfileAdmin,
+         *     FullAccess.
+         */
+        post: operations["saveSecurityProfileAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/securityprofiles/{securityProfileID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a security profile
+         * @description Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         */
+        get: operations["getSecurityProfile"];
+        /**
+         * Create or replace a security profile
+         * @description Replaces the profile with this ID (fields left out return to their defaults), or creates it. A body `ID`
+         *     different from the path renames it; its assignments follow. Roles SecurityProfileAdmin, FullAccess.
+         */
+        put: operations["saveSecurityProfile"];
+        post?: never;
+        /**
+         * Delete a security profile
+         * @description Deletes the profile with all its assignments. Roles SecurityProfileAdmin, FullAccess.
+         */
+        delete: operations["deleteSecurityProfile"];
+        options?: never;
+        head?: never;
+        /**
+         * Partially update a security profile
+         * @description Changes only the fields given (lists are replaced). A new `ID` renames it. Roles SecurityProfileAdmin, FullAccess.
+         */
+        patch: operations["patchSecurityProfile"];
+        trace?: never;
+    };
+    "/v1/securityprofiles/{securityProfileID}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a security profile assignment
+         * @description Removes the assignment at buyer level (buyerID only), group level (with userGroupID) or user level (with userID).
+         *     404 when the profile, buyer, group, user or the assignment does not exist. Roles SecurityProfileAdmin, FullAccess.
+         */
+        delete: operations["deleteSecurityProfileAssignment"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -346,6 +690,82 @@ export interface components {
             readonly DateCreated?: string;
             /** Format: date-time */
             readonly PasswordLastSetDate?: string | null;
+        };
+        UserPatch: {
+            ID?: components["schemas"]["ObjectID"];
+            readonly CompanyID?: string;
+            Username?: string;
+            Password?: string;
+            FirstName?: string;
+            LastName?: string;
+            Email?: string;
+            Phone?: string | null;
+            /** Format: date-time */
+            TermsAccepted?: string | null;
+            Active?: boolean;
+            xp?: components["schemas"]["Xp"];
+            readonly AvailableRoles?: string[];
+            /** Format: date-time */
+            readonly DateCreated?: string;
+            /** Format: date-time */
+            readonly PasswordLastSetDate?: string | null;
+        };
+        UserList: {
+            Meta: components["schemas"]["ListMeta"];
+            Items: components["schemas"]["User"][];
+        };
+        UserGroup: {
+            ID?: components["schemas"]["ObjectID"];
+            Name: string;
+            Description?: string | null;
+            xp?: components["schemas"]["Xp"];
+        };
+        UserGroupPatch: {
+            ID?: components["schemas"]["ObjectID"];
+            Name?: string;
+            Description?: string | null;
+            xp?: components["schemas"]["Xp"];
+        };
+        UserGroupList: {
+            Meta: components["schemas"]["ListMeta"];
+            Items: components["schemas"]["UserGroup"][];
+        };
+        UserGroupAssignment: {
+            UserGroupID: string;
+            UserID: string;
+        };
+        UserGroupAssignmentList: {
+            Meta: components["schemas"]["ListMeta"];
+            Items: components["schemas"]["UserGroupAssignment"][];
+        };
+        SecurityProfile: {
+            ID?: components["schemas"]["ObjectID"];
+            Name: string;
+            /** @description OrderCloud ApiRoles (e.g. `Shopper`, `BuyerUserAdmin`). */
+            Roles?: components["schemas"]["RoleName"][];
+            /** @description Free role names, carried in tokens for the application's own use. */
+            CustomRoles?: components["schemas"]["RoleName"][];
+        };
+        SecurityProfilePatch: {
+            ID?: components["schemas"]["ObjectID"];
+            Name?: string;
+            Roles?: components["schemas"]["RoleName"][];
+            CustomRoles?: components["schemas"]["RoleName"][];
+        };
+        SecurityProfileList: {
+            Meta: components["schemas"]["ListMeta"];
+            Items: components["schemas"]["SecurityProfile"][];
+        };
+        /** @description Buyer level with BuyerID only; group level with UserGroupID; user level with UserID. */
+        SecurityProfileAssignment: {
+            SecurityProfileID: string;
+            BuyerID: string;
+            UserGroupID?: string | null;
+            UserID?: string | null;
+        };
+        SecurityProfileAssignmentList: {
+            Meta: components["schemas"]["ListMeta"];
+            Items: components["schemas"]["SecurityProfileAssignment"][];
         };
     };
     responses: {
@@ -548,6 +968,18 @@ export interface components {
         buyerID: string;
         /** @description ID of the API client. */
         apiClientID: string;
+        /** @description ID of the user. */
+        userID: string;
+        /** @description ID of the user group. */
+        userGroupID: string;
+        /** @description ID of the security profile. */
+        securityProfileID: string;
+        /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+        search: string;
+        /** @description Comma-delimited searchable fields to search on (default all of them). */
+        searchOn: string;
+        /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+        sortBy: string;
         /** @description Page of results to return, from 1. Default 1. */
         page: number;
         /** @description Number of results per page. Default 20, max 100. */
@@ -651,6 +1083,12 @@ export interface operations {
     listBuyers: {
         parameters: {
             query?: {
+                /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+                search?: components["parameters"]["search"];
+                /** @description Comma-delimited searchable fields to search on (default all of them). */
+                searchOn?: components["parameters"]["searchOn"];
+                /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+                sortBy?: components["parameters"]["sortBy"];
                 /** @description Page of results to return, from 1. Default 1. */
                 page?: components["parameters"]["page"];
                 /** @description Number of results per page. Default 20, max 100. */
@@ -921,6 +1359,12 @@ export interface operations {
     listApiClients: {
         parameters: {
             query?: {
+                /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+                search?: components["parameters"]["search"];
+                /** @description Comma-delimited searchable fields to search on (default all of them). */
+                searchOn?: components["parameters"]["searchOn"];
+                /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+                sortBy?: components["parameters"]["sortBy"];
                 /** @description Page of results to return, from 1. Default 1. */
                 page?: components["parameters"]["page"];
                 /** @description Number of results per page. Default 20, max 100. */
@@ -1192,6 +1636,1223 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["BadRequest"];
             415: components["responses"]["BadRequest"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Only members of this user group (of the same buyer). */
+                userGroupID?: string;
+                /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+                search?: components["parameters"]["search"];
+                /** @description Comma-delimited searchable fields to search on (default all of them). */
+                searchOn?: components["parameters"]["searchOn"];
+                /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+                sortBy?: components["parameters"]["sortBy"];
+                /** @description Page of results to return, from 1. Default 1. */
+                page?: components["parameters"]["page"];
+                /** @description Number of results per page. Default 20, max 100. */
+                pageSize?: components["parameters"]["pageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Meta": {
+                     *         "Page": 1,
+                     *         "PageSize": 20,
+                     *         "TotalCount": 1,
+                     *         "TotalPages": 1,
+                     *         "ItemRange": [
+                     *           1,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "Items": [
+                     *         {
+                     *           "ID": "jdoe",
+                     *           "CompanyID": "acme",
+                     *           "Username": "jdoe@acme.example",
+                     *           "FirstName": "Jane",
+                     *           "LastName": "Doe",
+                     *           "Email": "jdoe@acme.example",
+                     *           "Phone": null,
+                     *           "TermsAccepted": null,
+                     *           "Active": true,
+                     *           "xp": {
+                     *             "Department": "Sales"
+                     *           },
+                     *           "AvailableRoles": [
+                     *             "Shopper"
+                     *           ],
+                     *           "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *           "PasswordLastSetDate": "2026-01-02T03:04:05.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ID": "jdoe",
+                 *       "Username": "jdoe@acme.example",
+                 *       "Password": "Correct-Horse-42",
+                 *       "FirstName": "Jane",
+                 *       "LastName": "Doe",
+                 *       "Email": "jdoe@acme.example",
+                 *       "Active": true,
+                 *       "xp": {
+                 *         "Department": "Sales"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["User"];
+            };
+        };
+        responses: {
+            /** @description The user was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "acme",
+                     *       "Username": "jdoe@acme.example",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe",
+                     *       "Email": "jdoe@acme.example",
+                     *       "Phone": null,
+                     *       "TermsAccepted": null,
+                     *       "Active": true,
+                     *       "xp": {
+                     *         "Department": "Sales"
+                     *       },
+                     *       "AvailableRoles": [],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": "2026-01-02T03:04:05.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "acme",
+                     *       "Username": "jdoe@acme.example",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe",
+                     *       "Email": "jdoe@acme.example",
+                     *       "Phone": "+1 555 0100",
+                     *       "TermsAccepted": "2026-01-02T00:00:00.000Z",
+                     *       "Active": true,
+                     *       "xp": {},
+                     *       "AvailableRoles": [
+                     *         "MeAdmin",
+                     *         "Shopper"
+                     *       ],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Username": "jdoe@acme.example",
+                 *       "FirstName": "Jane",
+                 *       "LastName": "Doe-Smith",
+                 *       "Email": "jdoe@acme.example",
+                 *       "Active": true,
+                 *       "xp": {
+                 *         "Department": "Marketing"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["User"];
+            };
+        };
+        responses: {
+            /** @description The saved user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "acme",
+                     *       "Username": "jdoe@acme.example",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe-Smith",
+                     *       "Email": "jdoe@acme.example",
+                     *       "Phone": null,
+                     *       "TermsAccepted": null,
+                     *       "Active": true,
+                     *       "xp": {
+                     *         "Department": "Marketing"
+                     *       },
+                     *       "AvailableRoles": [],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": "2026-01-02T03:04:05.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Active": false,
+                 *       "xp": {
+                 *         "Tier": "gold"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "acme",
+                     *       "Username": "jdoe@acme.example",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe",
+                     *       "Email": "jdoe@acme.example",
+                     *       "Phone": null,
+                     *       "TermsAccepted": null,
+                     *       "Active": false,
+                     *       "xp": {
+                     *         "Department": "Sales",
+                     *         "Tier": "gold"
+                     *       },
+                     *       "AvailableRoles": [],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    moveUser: {
+        parameters: {
+            query: {
+                /** @description Which of the user's orders move with it (Usher holds none, so this changes nothing). */
+                orders: "None" | "Unsubmitted" | "All";
+            };
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+                /** @description ID of the buyer the user moves to. */
+                newBuyerID: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The moved user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "globex",
+                     *       "Username": "jdoe@acme.example",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe",
+                     *       "Email": "jdoe@acme.example",
+                     *       "Phone": null,
+                     *       "TermsAccepted": null,
+                     *       "Active": true,
+                     *       "xp": {},
+                     *       "AvailableRoles": [],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    listUserGroups: {
+        parameters: {
+            query?: {
+                /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+                search?: components["parameters"]["search"];
+                /** @description Comma-delimited searchable fields to search on (default all of them). */
+                searchOn?: components["parameters"]["searchOn"];
+                /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+                sortBy?: components["parameters"]["sortBy"];
+                /** @description Page of results to return, from 1. Default 1. */
+                page?: components["parameters"]["page"];
+                /** @description Number of results per page. Default 20, max 100. */
+                pageSize?: components["parameters"]["pageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of user groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Meta": {
+                     *         "Page": 1,
+                     *         "PageSize": 20,
+                     *         "TotalCount": 1,
+                     *         "TotalPages": 1,
+                     *         "ItemRange": [
+                     *           1,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "Items": [
+                     *         {
+                     *           "ID": "sales",
+                     *           "Name": "Sales",
+                     *           "Description": "The sales team",
+                     *           "xp": {}
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ID": "sales",
+                 *       "Name": "Sales",
+                 *       "Description": "The sales team"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserGroup"];
+            };
+        };
+        responses: {
+            /** @description The user group was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "sales",
+                     *       "Name": "Sales",
+                     *       "Description": "The sales team",
+                     *       "xp": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    listUserGroupAssignments: {
+        parameters: {
+            query?: {
+                /** @description Only assignments to this user group. */
+                userGroupID?: string;
+                /** @description Only assignments of this user. */
+                userID?: string;
+                /** @description Page of results to return, from 1. Default 1. */
+                page?: components["parameters"]["page"];
+                /** @description Number of results per page. Default 20, max 100. */
+                pageSize?: components["parameters"]["pageSize"];
+            };
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of assignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Meta": {
+                     *         "Page": 1,
+                     *         "PageSize": 20,
+                     *         "TotalCount": 1,
+                     *         "TotalPages": 1,
+                     *         "ItemRange": [
+                     *           1,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "Items": [
+                     *         {
+                     *           "UserGroupID": "sales",
+                     *           "UserID": "jdoe"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroupAssignmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveUserGroupAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "UserGroupID": "sales",
+                 *       "UserID": "jdoe"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserGroupAssignment"];
+            };
+        };
+        responses: {
+            /** @description The user is a member of the group. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    getUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "sales",
+                     *       "Name": "Sales",
+                     *       "Description": "The sales team",
+                     *       "xp": {}
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroup"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Name": "Sales EMEA",
+                 *       "xp": {
+                 *         "Region": "EU"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserGroup"];
+            };
+        };
+        responses: {
+            /** @description The saved user group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "sales",
+                     *       "Name": "Sales EMEA",
+                     *       "Description": null,
+                     *       "xp": {
+                     *         "Region": "EU"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    deleteUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user group was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Description": "Sales and pre-sales"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserGroupPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated user group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "sales",
+                     *       "Name": "Sales",
+                     *       "Description": "Sales and pre-sales",
+                     *       "xp": {}
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    deleteUserGroupAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user group. */
+                userGroupID: components["parameters"]["userGroupID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is no longer a member. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSecurityProfiles: {
+        parameters: {
+            query?: {
+                /** @description Word or phrase to search for (case-insensitive substring of any searchable field). */
+                search?: components["parameters"]["search"];
+                /** @description Comma-delimited searchable fields to search on (default all of them). */
+                searchOn?: components["parameters"]["searchOn"];
+                /** @description Comma-delimited sortable fields; `!` before a field sorts descending. */
+                sortBy?: components["parameters"]["sortBy"];
+                /** @description Page of results to return, from 1. Default 1. */
+                page?: components["parameters"]["page"];
+                /** @description Number of results per page. Default 20, max 100. */
+                pageSize?: components["parameters"]["pageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of security profiles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Meta": {
+                     *         "Page": 1,
+                     *         "PageSize": 20,
+                     *         "TotalCount": 1,
+                     *         "TotalPages": 1,
+                     *         "ItemRange": [
+                     *           1,
+                     *           1
+                     *         ]
+                     *       },
+                     *       "Items": [
+                     *         {
+                     *           "ID": "shopper",
+                     *           "Name": "Shopper",
+                     *           "Roles": [
+                     *             "Shopper",
+                     *             "MeAdmin"
+                     *           ],
+                     *           "CustomRoles": [
+                     *             "CanApprove"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfileList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSecurityProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ID": "shopper",
+                 *       "Name": "Shopper",
+                 *       "Roles": [
+                 *         "Shopper",
+                 *         "MeAdmin"
+                 *       ],
+                 *       "CustomRoles": [
+                 *         "CanApprove"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecurityProfile"];
+            };
+        };
+        responses: {
+            /** @description The security profile was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "shopper",
+                     *       "Name": "Shopper",
+                     *       "Roles": [
+                     *         "Shopper",
+                     *         "MeAdmin"
+                     *       ],
+                     *       "CustomRoles": [
+                     *         "CanApprove"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    listSecurityProfileAssignments: {
+        parameters: {
+            query?: {
+                /** @description Only assignments within this buyer. */
+                buyerID?: string;
+                /** @description Only assignments of this security profile. */
+                securityProfileID?: string;
+                /** @description Only assignments to this user group. */
+                userGroupID?: string;
+                /** @description Only assignments to this user. */
+                userID?: string;
+                /** @description Only assignments at this level (Company is buyer level). */
+                level?: "User" | "Group" | "Company";
+                /** @description Page of results to return, from 1. Default 1. */
+                page?: components["parameters"]["page"];
+                /** @description Number of results per page. Default 20, max 100. */
+                pageSize?: components["parameters"]["pageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of assignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Meta": {
+                     *         "Page": 1,
+                     *         "PageSize": 20,
+                     *         "TotalCount": 2,
+                     *         "TotalPages": 1,
+                     *         "ItemRange": [
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "Items": [
+                     *         {
+                     *           "SecurityProfileID": "shopper",
+                     *           "BuyerID": "acme",
+                     *           "UserGroupID": null,
+                     *           "UserID": null
+                     *         },
+                     *         {
+                     *           "SecurityProfileID": "approver",
+                     *           "BuyerID": "acme",
+                     *           "UserGroupID": "sales",
+                     *           "UserID": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfileAssignmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    saveSecurityProfileAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "SecurityProfileID": "approver",
+                 *       "BuyerID": "acme",
+                 *       "UserGroupID": "sales"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecurityProfileAssignment"];
+            };
+        };
+        responses: {
+            /** @description The profile is assigned. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    getSecurityProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The security profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "shopper",
+                     *       "Name": "Shopper",
+                     *       "Roles": [
+                     *         "Shopper"
+                     *       ],
+                     *       "CustomRoles": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfile"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    saveSecurityProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "Name": "Shopper",
+                 *       "Roles": [
+                 *         "Shopper",
+                 *         "MeAdmin"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecurityProfile"];
+            };
+        };
+        responses: {
+            /** @description The saved security profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "shopper",
+                     *       "Name": "Shopper",
+                     *       "Roles": [
+                     *         "Shopper",
+                     *         "MeAdmin"
+                     *       ],
+                     *       "CustomRoles": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    deleteSecurityProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The security profile was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patchSecurityProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "CustomRoles": [
+                 *         "CanApprove",
+                 *         "CanInvite"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SecurityProfilePatch"];
+            };
+        };
+        responses: {
+            /** @description The updated security profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "shopper",
+                     *       "Name": "Shopper",
+                     *       "Roles": [
+                     *         "Shopper"
+                     *       ],
+                     *       "CustomRoles": [
+                     *         "CanApprove",
+                     *         "CanInvite"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SecurityProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    deleteSecurityProfileAssignment: {
+        parameters: {
+            query: {
+                /** @description ID of the buyer. */
+                buyerID: string;
+                /** @description ID of the user group, for a group-level assignment. */
+                userGroupID?: string;
+                /** @description ID of the user, for a user-level assignment. */
+                userID?: string;
+            };
+            header?: never;
+            path: {
+                /** @description ID of the security profile. */
+                securityProfileID: components["parameters"]["securityProfileID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assignment was removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
