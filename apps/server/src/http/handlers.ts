@@ -2,7 +2,12 @@ import * as apiClients from '../api-clients/api-clients.handlers.js';
 import type { AppContext } from '../app-context.js';
 import * as buyers from '../buyers/buyers.handlers.js';
 import * as health from '../health/health.handlers.js';
+import * as me from '../me/me.handlers.js';
+import * as authorization from '../oauth/authorization.handlers.js';
+import * as metadata from '../oauth/metadata.handlers.js';
+import * as revocation from '../oauth/revocation.handlers.js';
 import * as token from '../oauth/token.handlers.js';
+import * as userTokens from '../user-tokens/user-tokens.handlers.js';
 import type { Handlers } from './operation.js';
 
 /**
@@ -27,10 +32,21 @@ export const handlers: Handlers = {
   // ---- users, user groups, security profiles ----
 
   // ---- authorization server ----
+  getOpenIdConfiguration: metadata.getOpenIdConfiguration,
+  getOAuthAuthorizationServerMetadata: metadata.getOAuthAuthorizationServerMetadata,
+  getJwks: metadata.getJwks,
+  authorize: authorization.authorize,
+  submitAuthorization: authorization.submitAuthorization,
+  revokeToken: revocation.revokeToken,
+  introspectToken: revocation.introspectToken,
+  getMe: me.getMe,
+  createUserAccessToken: userTokens.createUserAccessToken,
+  revokeUserTokens: userTokens.revokeUserTokens,
+  unlockUser: userTokens.unlockUser,
 };
 
 /** Untyped view for the binder, which dispatches by the operationId read from the spec at run time. */
 export type AnyHandler = (
   request: never,
   context: AppContext,
-) => Promise<{ status: number; body?: unknown; headers?: Readonly<Record<string, string>> }>;
+) => Promise<{ status: number; body?: unknown; html?: string; headers?: Readonly<Record<string, string>> }>;

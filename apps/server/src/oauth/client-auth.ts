@@ -3,6 +3,7 @@ import { findApiClient } from '../api-clients/api-clients.repository.js';
 import type { AppContext } from '../app-context.js';
 import { verifyClientSecret } from '../auth/client-secrets.js';
 import { OAuthError } from '../http/errors.js';
+import { assertNotThrottled, recordFailure } from './failure-limiter.js';
 
 export interface PresentedClient {
   clientId: string;
@@ -68,4 +69,25 @@ export async function authenticateClient(context: AppContext, presented: Present
     });
   }
   return client;
+}
+
+/**
+ * authenticateClient behind the failure limiter: a client_id or address that failed too often answers 429 before its
+ * secret is even checked, and every failure counts against both.
+ */
+export async function authenticateClientThrottled(
+  context: AppContext,
+  presented: PresentedClient,
+  ip: string,
+): Promise<ApiClientRow> {
+  assertNotThrottled(context.failures, presented.clientId, ip);
+  try {
+    return await authenticateClient(context, presented);
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === 'invalid_client') {
+      recordFailure(context.failures, presented.clientId, ip);
+      context.logger.info('client_auth.failed', { client_id: presented.clientId, method: presented.method, ip });
+    }
+    throw error;
+  }
 }
