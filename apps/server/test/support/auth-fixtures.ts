@@ -239,7 +239,8 @@ export async function obtainCode(
   if (options.scope !== undefined) params['scope'] = options.scope;
   if (options.nonce !== undefined) params['nonce'] = options.nonce;
   const page = await startAuthorization(t, params);
-  if (!page.requestId) throw new Error(`no sign-in page: ${page.response.status} ${page.location}`);
+  if (!page.requestId)
+    throw new Error(`no sign-in page: ${page.response.status} ${page.location} ${page.html.slice(0, 2000)}`);
   const submitted = await submitSignIn(t, {
     request_id: page.requestId,
     username: user.username,
