@@ -170,19 +170,22 @@ async function refreshTokenGrant(context: AppContext, client: ApiClientRow, body
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.client_id !== client.id) throw invalidGrant('The refresh token is invalid.');
-  if (row.consumed_at !== null || !(await consumeOnce(context.db, 'oauth_refresh_tokens', tokenHash))) {
+  const reuse = async () => {
     await revokeGrant(context.db, row.grant_id);
     context.logger.warn('refresh.reuse_detected', { client_id: client.id, grant: row.grant_id });
-    throw invalidGrant('The refresh token was already used; its grant is revoked.');
-  }
+    return invalidGrant('The refresh token was already used; its grant is revoked.');
+  };
+  if (row.consumed_at !== null) throw await reuse();
   if (row.expires_at <= nowIso()) throw invalidGrant('The refresh token has expired.');
   const grant = await loadLiveGrant(context, row.grant_id);
   if (!grant) throw invalidGrant('The refresh token is invalid.');
   const requested = splitScope(param(body.scope));
   const beyondGrant = (requested.roles ?? []).filter((role) => !grant.roles.includes(role));
   if (beyondGrant.length > 0 || (requested.openid && !grant.openid)) {
+    // Refused before consumption, so a client asking too much keeps its refresh token.
     throw new OAuthError('invalid_scope', 'A refresh may narrow the scope of the grant, never widen it.');
   }
+  if (!(await consumeOnce(context.db, 'oauth_refresh_tokens', tokenHash))) throw await reuse();
   return issueGrantTokens(context, {
     client,
     grant,
