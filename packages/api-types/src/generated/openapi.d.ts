@@ -753,9 +753,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
-        /** @description The token has none of the roles the operation accepts. */
+        /** @description The token has none of the roles the operation accepts. `WWW-Authenticate` says `insufficient_scope`. */
         Forbidden: {
             headers: {
+                /** @description `Bearer realm="usher", error="insufficient_scope", scope="<accepted roles>"`. */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
