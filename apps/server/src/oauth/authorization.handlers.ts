@@ -36,6 +36,18 @@ function registeredRedirectUris(client: ApiClientRow): string[] {
   return JSON.parse(client.redirect_uris) as string[];
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** RFC 9700 §2.6: codes travel only over https, except to a native app listening on a loopback address. */
+function isSafeRedirectUri(redirectUri: string): boolean {
+  try {
+    const url = new URL(redirectUri);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
 export const authorize: Handler<'authorize'> = async ({ query }, context) => {
   const clientId = param(query.client_id);
   const redirectUri = param(query.redirect_uri);
@@ -49,6 +61,13 @@ export const authorize: Handler<'authorize'> = async ({ query }, context) => {
       status: 400,
       headers: pageHeaders(null),
       html: errorPage('The redirect_uri is not registered for this application.'),
+    };
+  }
+  if (!isSafeRedirectUri(redirectUri)) {
+    return {
+      status: 400,
+      headers: pageHeaders(null),
+      html: errorPage('The redirect_uri must use https (plain http is allowed only on a loopback address).'),
     };
   }
   const state = param(query.state);
