@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import * as oauth from 'oauth4webapi';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createBuyer, createClient, createUser, PASSWORD, type TestClient, type TestUser } from '../support/auth-fixtures.js';
+import {
+  createBuyer,
+  createClient,
+  createUser,
+  PASSWORD,
+  type TestClient,
+  type TestUser,
+} from '../support/auth-fixtures.js';
 import { DIALECTS } from '../support/dialects.js';
 import { startAppAtIssuer } from '../support/own-url-app.js';
 import type { TestApp } from '../support/test-app.js';

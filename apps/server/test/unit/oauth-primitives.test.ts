@@ -10,12 +10,12 @@ import { escapeHtml, signInPage } from '../../src/oauth/sign-in-page.js';
 
 describe('PKCE', () => {
   test('the RFC 7636 Appendix B example verifies', () => {
-    expect(verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')).toBe(
-      true,
-    );
-    expect(verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')).toBe(
-      false,
-    );
+    expect(
+      verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'),
+    ).toBe(true);
+    expect(
+      verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'),
+    ).toBe(false);
     expect(verifierMatches('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'short')).toBe(false);
   });
 
@@ -39,7 +39,10 @@ describe('opaque tokens', () => {
 
   test('X5: no Math.random anywhere in the server', () => {
     const root = fileURLToPath(new URL('../../src', import.meta.url));
-    const files = fs.readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    const files = fs
+      .readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(20);
     for (const file of files) expect(fs.readFileSync(path.join(root, file), 'utf8'), file).not.toContain('Math.random');
   });
