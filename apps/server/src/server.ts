@@ -25,7 +25,9 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const handle = createDb(config);
+  const handle = createDb(config, (error) =>
+    logger.warn('database connection lost while idle; the pool replaces it', { error: error.message }),
+  );
   try {
     await migrateToLatest(handle.db);
     const keys = new SigningKeys(handle.db);
