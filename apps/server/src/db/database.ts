@@ -120,7 +120,7 @@ export interface OAuthGrantsTable {
 
 export interface OAuthRefreshTokensTable {
   /** SHA-256 of the token, base64url. */
-  token_hash: string;
+  hash: string;
   grant_id: string;
   client_id: string;
   created_at: string;
@@ -130,7 +130,7 @@ export interface OAuthRefreshTokensTable {
 
 export interface OAuthAuthorizationRequestsTable {
   /** SHA-256 of the request id carried by the sign-in form, base64url. */
-  id_hash: string;
+  hash: string;
   client_id: string;
   redirect_uri: string;
   scope: string | null;
@@ -143,7 +143,7 @@ export interface OAuthAuthorizationRequestsTable {
 }
 
 export interface OAuthAuthorizationCodesTable {
-  code_hash: string;
+  hash: string;
   grant_id: string;
   client_id: string;
   redirect_uri: string;

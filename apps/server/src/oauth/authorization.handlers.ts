@@ -85,7 +85,7 @@ export const authorize: Handler<'authorize'> = async ({ query }, context) => {
   // RFC 9700 §2.1.1: a challenge must be fresh per transaction; a constant one defeats PKCE.
   const reused = await context.db
     .selectFrom('oauth_authorization_requests')
-    .select('id_hash')
+    .select('hash')
     .where('client_id', '=', client.id)
     .where('code_challenge', '=', challenge)
     .executeTakeFirst();
@@ -96,7 +96,7 @@ export const authorize: Handler<'authorize'> = async ({ query }, context) => {
   await context.db
     .insertInto('oauth_authorization_requests')
     .values({
-      id_hash: hashOpaqueToken(requestId),
+      hash: hashOpaqueToken(requestId),
       client_id: client.id,
       redirect_uri: redirectUri,
       scope: param(query.scope) ?? null,
@@ -121,7 +121,7 @@ export const submitAuthorization: Handler<'submitAuthorization'> = async ({ body
   const request = await context.db
     .selectFrom('oauth_authorization_requests')
     .selectAll()
-    .where('id_hash', '=', requestHash)
+    .where('hash', '=', requestHash)
     .executeTakeFirst();
   const client = request ? await findApiClient(context.db, request.client_id) : undefined;
   if (!request || request.consumed_at !== null || request.expires_at <= nowIso() || client?.active !== 1) {
@@ -172,7 +172,7 @@ export const submitAuthorization: Handler<'submitAuthorization'> = async ({ body
   await context.db
     .insertInto('oauth_authorization_codes')
     .values({
-      code_hash: hashOpaqueToken(code),
+      hash: hashOpaqueToken(code),
       grant_id: grant.id,
       client_id: client.id,
       redirect_uri: request.redirect_uri,

@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.js';
 import { issueAccessToken } from '../auth/access-tokens.js';
 import { issueIdToken } from '../auth/id-tokens.js';
 import type { Database } from '../db/database.js';
+import { OAuthError } from '../http/errors.js';
 import { nowIso } from '../shared/time.js';
 import { hashOpaqueToken, newOpaqueToken } from './opaque-tokens.js';
 
@@ -89,29 +90,31 @@ export async function consumeOnce(
   table: 'oauth_refresh_tokens' | 'oauth_authorization_codes' | 'oauth_authorization_requests',
   hash: string,
 ): Promise<boolean> {
-  const now = nowIso();
-  const result =
-    table === 'oauth_refresh_tokens'
-      ? await db
-          .updateTable('oauth_refresh_tokens')
-          .set({ consumed_at: now })
-          .where('token_hash', '=', hash)
-          .where('consumed_at', 'is', null)
-          .executeTakeFirst()
-      : table === 'oauth_authorization_codes'
-        ? await db
-            .updateTable('oauth_authorization_codes')
-            .set({ consumed_at: now })
-            .where('code_hash', '=', hash)
-            .where('consumed_at', 'is', null)
-            .executeTakeFirst()
-        : await db
-            .updateTable('oauth_authorization_requests')
-            .set({ consumed_at: now })
-            .where('id_hash', '=', hash)
-            .where('consumed_at', 'is', null)
-            .executeTakeFirst();
+  const result = await db
+    .updateTable(table)
+    .set({ consumed_at: nowIso() })
+    .where('hash', '=', hash)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   return result.numUpdatedRows === 1n;
+}
+
+/**
+ * A single-use artefact (code or refresh token) came back: revoke the grant it belongs to, so whatever its first use
+ * issued stops working, and answer invalid_grant.
+ */
+export async function revokeOnReuse(
+  context: AppContext,
+  kind: 'code' | 'refresh',
+  clientId: string,
+  grantId: string,
+): Promise<OAuthError> {
+  await revokeGrant(context.db, grantId);
+  context.logger.warn(`${kind}.reuse_detected`, { client_id: clientId, grant: grantId });
+  return new OAuthError(
+    'invalid_grant',
+    `The ${kind === 'code' ? 'code' : 'refresh token'} was already used; its grant is revoked.`,
+  );
 }
 
 export interface GrantTokens {
@@ -175,7 +178,7 @@ async function issueRefreshToken(
   await db
     .insertInto('oauth_refresh_tokens')
     .values({
-      token_hash: hashOpaqueToken(token),
+      hash: hashOpaqueToken(token),
       grant_id: grant.id,
       client_id: client.id,
       created_at: now.toISOString(),

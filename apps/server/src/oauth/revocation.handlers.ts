@@ -29,7 +29,7 @@ async function findRefreshToken(context: AppContext, token: string, clientId: st
   const row = await context.db
     .selectFrom('oauth_refresh_tokens')
     .selectAll()
-    .where('token_hash', '=', hashOpaqueToken(token))
+    .where('hash', '=', hashOpaqueToken(token))
     .executeTakeFirst();
   return row?.client_id === clientId ? row : undefined;
 }

@@ -6,7 +6,7 @@ import { OAuthError } from '../http/errors.js';
 import type { ApiRequest, Handler } from '../http/operation.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import { authenticateClientThrottled, readClientCredentials } from './client-auth.js';
-import { consumeOnce, createGrant, type Grant, type GrantTokens, issueGrantTokens, revokeGrant } from './grants.js';
+import { consumeOnce, createGrant, type Grant, type GrantTokens, issueGrantTokens, revokeOnReuse } from './grants.js';
 import { hashOpaqueToken } from './opaque-tokens.js';
 import { isPkceValue, verifierMatches } from './pkce.js';
 import { signIn } from './sign-in.js';
@@ -133,7 +133,7 @@ async function authorizationCodeGrant(
   const row = await context.db
     .selectFrom('oauth_authorization_codes')
     .selectAll()
-    .where('code_hash', '=', codeHash)
+    .where('hash', '=', codeHash)
     .executeTakeFirst();
   if (!row || row.client_id !== client.id) throw invalidGrant('The code is invalid.');
   if (redirectUri !== undefined && redirectUri !== row.redirect_uri) {
@@ -141,9 +141,7 @@ async function authorizationCodeGrant(
   }
   if (!verifierMatches(verifier, row.code_challenge)) throw invalidGrant('code_verifier does not match.');
   if (row.consumed_at !== null || !(await consumeOnce(context.db, 'oauth_authorization_codes', codeHash))) {
-    await revokeGrant(context.db, row.grant_id);
-    context.logger.warn('code.reuse_detected', { client_id: client.id, grant: row.grant_id });
-    throw invalidGrant('The code was already used; the tokens issued for it are revoked.');
+    throw await revokeOnReuse(context, 'code', client.id, row.grant_id);
   }
   if (row.expires_at <= nowIso()) throw invalidGrant('The code has expired.');
   const grant = await loadLiveGrant(context, row.grant_id);
@@ -167,14 +165,10 @@ async function refreshTokenGrant(context: AppContext, client: ApiClientRow, body
   const row = await context.db
     .selectFrom('oauth_refresh_tokens')
     .selectAll()
-    .where('token_hash', '=', tokenHash)
+    .where('hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.client_id !== client.id) throw invalidGrant('The refresh token is invalid.');
-  const reuse = async () => {
-    await revokeGrant(context.db, row.grant_id);
-    context.logger.warn('refresh.reuse_detected', { client_id: client.id, grant: row.grant_id });
-    return invalidGrant('The refresh token was already used; its grant is revoked.');
-  };
+  const reuse = () => revokeOnReuse(context, 'refresh', client.id, row.grant_id);
   if (row.consumed_at !== null) throw await reuse();
   if (row.expires_at <= nowIso()) throw invalidGrant('The refresh token has expired.');
   const grant = await loadLiveGrant(context, row.grant_id);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  authorizationParams,
   codeGrant,
   createClient,
   jwtPayload,
@@ -36,15 +37,8 @@ for (const dialect of DIALECTS) {
     });
     afterAll(() => t.close());
 
-    const authorizeParams = (overrides: Record<string, string> = {}) => ({
-      response_type: 'code',
-      client_id: client.id,
-      redirect_uri: REDIRECT_URI,
-      code_challenge: pkce().challenge,
-      code_challenge_method: 'S256',
-      state: 'xyz',
-      ...overrides,
-    });
+    const authorizeParams = (overrides: Record<string, string> = {}) =>
+      authorizationParams(client.id, { state: 'xyz', ...overrides });
 
     test('A1: redirect_uri must match a registered one exactly; near misses are shown, not redirected', async () => {
       for (const near of [
@@ -71,13 +65,7 @@ for (const dialect of DIALECTS) {
       expect(wrong.status).toBe(400);
       expect(wrong.json['error']).toBe('invalid_grant');
       // An OAuth 2.1 client that leaves redirect_uri out is accepted.
-      const withoutRedirect = await postForm(t, {
-        grant_type: 'authorization_code',
-        client_id: client.id,
-        client_secret: SECRET,
-        code,
-        code_verifier: verifier,
-      });
+      const withoutRedirect = await codeGrant(t, client, code, verifier, {}, ['redirect_uri']);
       expect(withoutRedirect.status).toBe(200);
     });
 
@@ -161,10 +149,10 @@ for (const dialect of DIALECTS) {
     test('A7: codes carry 256 random bits and are stored only as SHA-256 hashes', async () => {
       const { code } = await obtainCode(t, client, user);
       expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const rows = await t.running.context.db.selectFrom('oauth_authorization_codes').select('code_hash').execute();
-      expect(rows.map((r) => r.code_hash)).not.toContain(code);
+      const rows = await t.running.context.db.selectFrom('oauth_authorization_codes').select('hash').execute();
+      expect(rows.map((r) => r.hash)).not.toContain(code);
       const { createHash } = await import('node:crypto');
-      expect(rows.map((r) => r.code_hash)).toContain(createHash('sha256').update(code).digest('base64url'));
+      expect(rows.map((r) => r.hash)).toContain(createHash('sha256').update(code).digest('base64url'));
     });
 
     test('A8: code_challenge_method plain, or none, is invalid_request', async () => {
@@ -195,21 +183,14 @@ for (const dialect of DIALECTS) {
       const mismatch = await codeGrant(t, client, code, pkce().verifier);
       expect(mismatch.json['error']).toBe('invalid_grant');
       // The seed sends the verifier in a field named code_challenge.
-      const seedStyle = await postForm(t, {
-        grant_type: 'authorization_code',
-        client_id: client.id,
-        client_secret: SECRET,
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: verifier,
-      });
+      const seedStyle = await codeGrant(t, client, code, verifier, { code_challenge: verifier }, ['code_verifier']);
       expect(seedStyle.status).toBe(200);
     });
 
     test('A11: a missing code_challenge is invalid_request, for public and confidential clients', async () => {
       for (const c of [client, publicClient]) {
         const params = authorizeParams({ client_id: c.id });
-        delete (params as Record<string, string>)['code_challenge'];
+        delete params['code_challenge'];
         const page = await startAuthorization(t, params);
         expect(new URL(page.location ?? '').searchParams.get('error')).toBe('invalid_request');
         expect(new URL(page.location ?? '').searchParams.get('error_description')).toMatch(/code_challenge/);
@@ -218,13 +199,7 @@ for (const dialect of DIALECTS) {
 
     test('A12: no code is ever issued without a challenge, and a redemption without a verifier fails', async () => {
       const { code } = await obtainCode(t, client, user);
-      const withoutVerifier = await postForm(t, {
-        grant_type: 'authorization_code',
-        client_id: client.id,
-        client_secret: SECRET,
-        code,
-        redirect_uri: REDIRECT_URI,
-      });
+      const withoutVerifier = await codeGrant(t, client, code, '', {}, ['code_verifier']);
       expect(withoutVerifier.status).toBe(400);
       expect(withoutVerifier.json['error']).toBe('invalid_request');
       const rows = await t.running.context.db

@@ -166,9 +166,9 @@ for (const dialect of DIALECTS) {
       const { refresh } = await signIn();
       expect(refresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(refresh.split('.')).toHaveLength(1);
-      const rows = await t.running.context.db.selectFrom('oauth_refresh_tokens').select('token_hash').execute();
-      expect(rows.map((r) => r.token_hash)).not.toContain(refresh);
-      expect(rows.map((r) => r.token_hash)).toContain(
+      const rows = await t.running.context.db.selectFrom('oauth_refresh_tokens').select('hash').execute();
+      expect(rows.map((r) => r.hash)).not.toContain(refresh);
+      expect(rows.map((r) => r.hash)).toContain(
         (await import('node:crypto')).createHash('sha256').update(refresh).digest('base64url'),
       );
     });

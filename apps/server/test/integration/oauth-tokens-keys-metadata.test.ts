@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { nowSeconds } from '../../src/shared/time.js';
 import {
+  authorizationParams,
   basic,
   codeGrant,
   createClient,
@@ -60,16 +61,15 @@ for (const dialect of DIALECTS) {
 
     test('I1: the ID token passes oauth4webapi with the expected nonce and names the client', async () => {
       const { challenge, verifier } = pkce();
-      const page = await startAuthorization(t, {
-        response_type: 'code',
-        client_id: confidential.id,
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid Shopper',
-        state: 'st-1',
-        nonce: 'nonce-1',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      });
+      const page = await startAuthorization(
+        t,
+        authorizationParams(confidential.id, {
+          scope: 'openid Shopper',
+          state: 'st-1',
+          nonce: 'nonce-1',
+          code_challenge: challenge,
+        }),
+      );
       const signedIn = await fetch(`${t.url}/oauth/authorize`, {
         method: 'POST',
         body: new URLSearchParams({
@@ -222,21 +222,12 @@ for (const dialect of DIALECTS) {
       const viaNone = await passwordGrant(t, publicClient, user);
       expect([viaBasic.status, viaNone.status]).toEqual([200, 200]);
       // …and nothing unadvertised does.
-      const implicit = await startAuthorization(t, {
-        response_type: 'token',
-        client_id: confidential.id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: pkce().challenge,
-        code_challenge_method: 'S256',
-      });
+      const implicit = await startAuthorization(t, authorizationParams(confidential.id, { response_type: 'token' }));
       expect(new URL(implicit.location ?? '').searchParams.get('error')).toBe('unsupported_response_type');
-      const plain = await startAuthorization(t, {
-        response_type: 'code',
-        client_id: confidential.id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: pkce().verifier,
-        code_challenge_method: 'plain',
-      });
+      const plain = await startAuthorization(
+        t,
+        authorizationParams(confidential.id, { code_challenge: pkce().verifier, code_challenge_method: 'plain' }),
+      );
       expect(new URL(plain.location ?? '').searchParams.get('error')).toBe('invalid_request');
       const deviceCode = await postForm(t, {
         grant_type: 'urn:ietf:params:oauth:grant-type:device_code',

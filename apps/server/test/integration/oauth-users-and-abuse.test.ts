@@ -3,6 +3,7 @@ import { newOpaqueToken } from '../../src/oauth/opaque-tokens.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { createLogger } from '../../src/shared/logger.js';
 import {
+  authorizationParams,
   codeGrant,
   createBuyer,
   createClient,
@@ -12,9 +13,7 @@ import {
   obtainCode,
   PASSWORD,
   passwordGrant,
-  pkce,
   postForm,
-  REDIRECT_URI,
   refreshGrant,
   signInSetup,
   startAuthorization,
@@ -229,13 +228,7 @@ for (const dialect of DIALECTS) {
       const insecure = await createClient(t, {
         RedirectUris: ['http://app.example.com/cb', 'http://127.0.0.1:8123/cb'],
       });
-      const params = (redirectUri: string) => ({
-        response_type: 'code',
-        client_id: insecure.id,
-        redirect_uri: redirectUri,
-        code_challenge: pkce().challenge,
-        code_challenge_method: 'S256',
-      });
+      const params = (redirectUri: string) => authorizationParams(insecure.id, { redirect_uri: redirectUri });
       const refused = await startAuthorization(t, params('http://app.example.com/cb'));
       expect(refused.response.status).toBe(400);
       expect(refused.location).toBeNull();
@@ -255,13 +248,7 @@ for (const dialect of DIALECTS) {
       const values = new Set(Array.from({ length: 1000 }, () => newOpaqueToken()));
       expect(values.size).toBe(1000);
       for (const value of values) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const page = await startAuthorization(t, {
-        response_type: 'code',
-        client_id: client.id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: pkce().challenge,
-        code_challenge_method: 'S256',
-      });
+      const page = await startAuthorization(t, authorizationParams(client.id));
       expect(page.requestId).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const signedIn = await submitSignIn(t, {
         request_id: page.requestId ?? '',
@@ -375,13 +362,7 @@ for (const dialect of DIALECTS) {
 
     test('X1: the sign-in page answers 429 with Retry-After once the client is throttled', async () => {
       const { client: c, user } = await signInSetup(t);
-      const page = await startAuthorization(t, {
-        response_type: 'code',
-        client_id: c.id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: pkce().challenge,
-        code_challenge_method: 'S256',
-      });
+      const page = await startAuthorization(t, authorizationParams(c.id));
       let last: Response | undefined;
       for (let i = 0; i < 6; i++) {
         last = await fetch(`${t.url}/oauth/authorize`, {

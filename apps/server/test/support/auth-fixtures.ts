@@ -202,6 +202,18 @@ export function pkce(): { verifier: string; challenge: string } {
 
 export const REDIRECT_URI = 'https://app.example.com/cb';
 
+/** A valid authorization request for `clientId` with a fresh PKCE challenge; `overrides` replace any parameter. */
+export function authorizationParams(clientId: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    code_challenge: pkce().challenge,
+    code_challenge_method: 'S256',
+    ...overrides,
+  };
+}
+
 /** GET /oauth/authorize without following redirects. */
 export async function startAuthorization(t: TestApp, params: Record<string, string>) {
   const response = await fetch(`${t.url}/oauth/authorize?${new URLSearchParams(params)}`, { redirect: 'manual' });
@@ -228,14 +240,11 @@ export async function obtainCode(
   options: { scope?: string; nonce?: string; state?: string; redirectUri?: string } = {},
 ) {
   const { verifier, challenge } = pkce();
-  const params: Record<string, string> = {
-    response_type: 'code',
-    client_id: client.id,
+  const params = authorizationParams(client.id, {
     redirect_uri: options.redirectUri ?? REDIRECT_URI,
     code_challenge: challenge,
-    code_challenge_method: 'S256',
     state: options.state ?? 'st',
-  };
+  });
   if (options.scope !== undefined) params['scope'] = options.scope;
   if (options.nonce !== undefined) params['nonce'] = options.nonce;
   const page = await startAuthorization(t, params);
@@ -255,14 +264,16 @@ export async function obtainCode(
   return { code, verifier, location };
 }
 
+/** The code redemption; `extra` adds or replaces parameters, `omit` leaves some out. */
 export function codeGrant(
   t: TestApp,
   client: TestClient,
   code: string,
   verifier: string,
   extra: Record<string, string> = {},
+  omit: readonly string[] = [],
 ) {
-  return postForm(t, {
+  const params: Record<string, string> = {
     grant_type: 'authorization_code',
     client_id: client.id,
     ...(client.secret ? { client_secret: client.secret } : {}),
@@ -270,7 +281,9 @@ export function codeGrant(
     redirect_uri: REDIRECT_URI,
     code_verifier: verifier,
     ...extra,
-  });
+  };
+  for (const name of omit) delete params[name];
+  return postForm(t, params);
 }
 
 /** The decoded payload of a JWT (no verification). */

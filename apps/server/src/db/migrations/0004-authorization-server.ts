@@ -25,7 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('oauth_refresh_tokens')
-    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('hash', 'text', (c) => c.primaryKey())
     .addColumn('grant_id', 'text', (c) => c.notNull().references('oauth_grants.id').onDelete('cascade'))
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('oauth_authorization_requests')
-    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('hash', 'text', (c) => c.primaryKey())
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('redirect_uri', 'text', (c) => c.notNull())
     .addColumn('scope', 'text')
@@ -55,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('oauth_authorization_codes')
-    .addColumn('code_hash', 'text', (c) => c.primaryKey())
+    .addColumn('hash', 'text', (c) => c.primaryKey())
     .addColumn('grant_id', 'text', (c) => c.notNull().references('oauth_grants.id').onDelete('cascade'))
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('redirect_uri', 'text', (c) => c.notNull())
