@@ -3,11 +3,11 @@ import {
   authorizationParams,
   codeGrant,
   createClient,
+  introspect,
   jwtPayload,
   meStatus,
   obtainCode,
   pkce,
-  postForm,
   REDIRECT_URI,
   refreshGrant,
   signInSetup,
@@ -87,11 +87,7 @@ for (const dialect of DIALECTS) {
       expect(second.status).toBe(400);
       expect(second.json['error']).toBe('invalid_grant');
       expect(await meStatus(t, first.json['access_token'])).toBe(401);
-      const introspected = await postForm(
-        t,
-        { token: String(first.json['access_token']), client_id: client.id, client_secret: SECRET },
-        { path: '/oauth/introspect' },
-      );
+      const introspected = await introspect(t, client, first.json['access_token']);
       expect(introspected.json).toEqual({ active: false });
       const refreshed = await refreshGrant(t, client, String(first.json['refresh_token']));
       expect(refreshed.json['error']).toBe('invalid_grant');

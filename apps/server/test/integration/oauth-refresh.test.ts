@@ -6,8 +6,8 @@ import {
   meStatus,
   obtainCode,
   passwordGrant,
-  postForm,
   refreshGrant,
+  revoke,
   signInSetup,
   startAuthTestApp,
   type TestClient,
@@ -142,11 +142,7 @@ for (const dialect of DIALECTS) {
 
     test('R8: revoking a refresh token (RFC 7009) revokes its access tokens; revoke-all ends refresh tokens', async () => {
       const { access, refresh } = await signIn();
-      const revoked = await postForm(
-        t,
-        { token: refresh, token_type_hint: 'refresh_token', client_id: client.id, client_secret: SECRET },
-        { path: '/oauth/revoke' },
-      );
+      const revoked = await revoke(t, client, refresh, { token_type_hint: 'refresh_token' });
       expect(revoked.status).toBe(200);
       expect(await meStatus(t, access)).toBe(401);
       expect((await refreshGrant(t, client, refresh)).json['error']).toBe('invalid_grant');

@@ -5,6 +5,7 @@ import { hashClientSecret } from '../../src/auth/client-secrets.js';
 import {
   basic,
   createClient,
+  introspect,
   jwtPayload,
   PASSWORD,
   passwordGrant,
@@ -44,11 +45,7 @@ for (const dialect of DIALECTS) {
         client_id: confidential.id,
         client_secret: 'x',
       });
-      const introspection = await postForm(
-        t,
-        { token: String(ok.json['access_token']), client_id: confidential.id, client_secret: SECRET },
-        { path: '/oauth/introspect' },
-      );
+      const introspection = await introspect(t, confidential, ok.json['access_token']);
       for (const answer of [ok, bad, introspection]) {
         expect(answer.headers.get('cache-control')).toBe('no-store');
         expect(answer.headers.get('pragma')).toBe('no-cache');

@@ -14,6 +14,7 @@ import {
   basic,
   codeGrant,
   createClient,
+  introspect,
   jwtHeader,
   jwtPayload,
   meStatus,
@@ -23,6 +24,7 @@ import {
   postForm,
   REDIRECT_URI,
   refreshGrant,
+  revoke,
   signInSetup,
   startAuthorization,
   type TestClient,
@@ -235,11 +237,7 @@ for (const dialect of DIALECTS) {
         client_secret: SECRET,
       });
       expect(deviceCode.json['error']).toBe('unsupported_grant_type');
-      const publicIntrospection = await postForm(
-        t,
-        { token: String(pw.json['access_token']), client_id: publicClient.id },
-        { path: '/oauth/introspect' },
-      );
+      const publicIntrospection = await introspect(t, publicClient, pw.json['access_token']);
       expect(publicIntrospection.status).toBe(400);
       expect(publicIntrospection.json['error']).toBe('unauthorized_client');
       expect(rfc8414['scopes_supported']).toContain('openid');
@@ -287,18 +285,14 @@ for (const dialect of DIALECTS) {
         { path: '/oauth/revoke' },
       );
       expect(unauthenticated.status).toBe(400);
-      const wrongSecret = await postForm(
+      const wrongSecret = await revoke(
         t,
-        { token: String(mine.json['refresh_token']), client_id: confidential.id, client_secret: 'wrong-0123456789' },
-        { path: '/oauth/revoke' },
+        { id: confidential.id, secret: 'wrong-0123456789' },
+        mine.json['refresh_token'],
       );
       expect(wrongSecret.status).toBe(401);
       for (const token of ['no-such-token', String(mine.json['refresh_token']), String(mine.json['access_token'])]) {
-        const foreign = await postForm(
-          t,
-          { token, client_id: other.id, client_secret: 'other-client-secret-0123' },
-          { path: '/oauth/revoke' },
-        );
+        const foreign = await revoke(t, other, token);
         expect(foreign.status).toBe(200);
       }
       expect(await meStatus(t, mine.json['access_token'])).toBe(200);
@@ -316,16 +310,9 @@ for (const dialect of DIALECTS) {
 
     test('V2: a wrong token_type_hint is ignored: every kind of token is searched', async () => {
       const answer = await passwordGrant(t, confidential, user);
-      const revokeRefreshAsAccess = await postForm(
-        t,
-        {
-          token: String(answer.json['refresh_token']),
-          token_type_hint: 'access_token',
-          client_id: confidential.id,
-          client_secret: SECRET,
-        },
-        { path: '/oauth/revoke' },
-      );
+      const revokeRefreshAsAccess = await revoke(t, confidential, answer.json['refresh_token'], {
+        token_type_hint: 'access_token',
+      });
       expect(revokeRefreshAsAccess.status).toBe(200);
       expect((await refreshGrant(t, confidential, String(answer.json['refresh_token']))).json['error']).toBe(
         'invalid_grant',
@@ -335,16 +322,9 @@ for (const dialect of DIALECTS) {
         client_id: confidential.id,
         client_secret: SECRET,
       });
-      const revokeAccessAsRefresh = await postForm(
-        t,
-        {
-          token: String(cc.json['access_token']),
-          token_type_hint: 'bogus',
-          client_id: confidential.id,
-          client_secret: SECRET,
-        },
-        { path: '/oauth/revoke' },
-      );
+      const revokeAccessAsRefresh = await revoke(t, confidential, cc.json['access_token'], {
+        token_type_hint: 'bogus',
+      });
       expect(revokeAccessAsRefresh.status).toBe(200);
       const admin = await fetch(`${t.url}/v1/apiclients`, {
         headers: { Authorization: `Bearer ${String(cc.json['access_token'])}` },
@@ -354,10 +334,7 @@ for (const dialect of DIALECTS) {
 
     test('V3: introspection needs a confidential client; inactive is only {active:false}; active has the claims', async () => {
       const answer = await passwordGrant(t, confidential, user);
-      const introspect = (token: string, credentials: Record<string, string>) =>
-        postForm(t, { token, ...credentials }, { path: '/oauth/introspect' });
-      const creds = { client_id: confidential.id, client_secret: SECRET };
-      const active = await introspect(String(answer.json['access_token']), creds);
+      const active = await introspect(t, confidential, answer.json['access_token']);
       expect(active.headers.get('cache-control')).toBe('no-store');
       expect(active.json).toMatchObject({
         active: true,
@@ -370,19 +347,14 @@ for (const dialect of DIALECTS) {
       });
       expect(typeof active.json['exp']).toBe('number');
       expect(typeof active.json['iat']).toBe('number');
-      const refresh = await introspect(String(answer.json['refresh_token']), creds);
+      const refresh = await introspect(t, confidential, answer.json['refresh_token']);
       expect(refresh.json).toMatchObject({ active: true, client_id: confidential.id, sub: user.uid });
       const other = await createClient(t, { ClientSecret: 'other-client-secret-0123' });
+      expect((await introspect(t, other, answer.json['access_token'])).json).toEqual({ active: false });
+      expect((await introspect(t, confidential, 'garbage')).json).toEqual({ active: false });
       expect(
-        (
-          await introspect(String(answer.json['access_token']), {
-            client_id: other.id,
-            client_secret: 'other-client-secret-0123',
-          })
-        ).json,
-      ).toEqual({ active: false });
-      expect((await introspect('garbage', creds)).json).toEqual({ active: false });
-      expect((await introspect(String(answer.json['access_token']), { client_id: confidential.id })).status).toBe(401);
+        (await introspect(t, { id: confidential.id, secret: undefined }, answer.json['access_token'])).status,
+      ).toBe(401);
       const response = await oauth.introspectionRequest(
         as,
         { client_id: confidential.id },
@@ -399,11 +371,7 @@ for (const dialect of DIALECTS) {
       const answer = await passwordGrant(t, confidential, user);
       const second = await startServer(loadConfig({ ...process.env, ...envOf(t), PORT: '0' }));
       try {
-        await postForm(
-          t,
-          { token: String(answer.json['refresh_token']), client_id: confidential.id, client_secret: SECRET },
-          { path: '/oauth/revoke' },
-        );
+        await revoke(t, confidential, answer.json['refresh_token']);
         const response = await fetch(`${second.url}/oauth/introspect`, {
           method: 'POST',
           body: new URLSearchParams({

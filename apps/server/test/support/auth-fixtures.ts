@@ -161,6 +161,20 @@ export async function postForm(
   };
 }
 
+/** The client's credentials as form fields (client_secret_post), or client_id alone for a public client. */
+const credentials = (client: TestClient): Record<string, string> => ({
+  client_id: client.id,
+  ...(client.secret ? { client_secret: client.secret } : {}),
+});
+
+/** RFC 7009 revocation by `client`. */
+export const revoke = (t: TestApp, client: TestClient, token: unknown, extra: Record<string, string> = {}) =>
+  postForm(t, { token: String(token), ...credentials(client), ...extra }, { path: '/oauth/revoke' });
+
+/** RFC 7662 introspection by `client`. */
+export const introspect = (t: TestApp, client: TestClient, token: unknown) =>
+  postForm(t, { token: String(token), ...credentials(client) }, { path: '/oauth/introspect' });
+
 export function passwordGrant(
   t: TestApp,
   client: TestClient,
@@ -169,8 +183,7 @@ export function passwordGrant(
 ) {
   return postForm(t, {
     grant_type: 'password',
-    client_id: client.id,
-    ...(client.secret ? { client_secret: client.secret } : {}),
+    ...credentials(client),
     username: user.username,
     password: user.password,
     ...extra,
@@ -180,8 +193,7 @@ export function passwordGrant(
 export function refreshGrant(t: TestApp, client: TestClient, refreshToken: string, extra: Record<string, string> = {}) {
   return postForm(t, {
     grant_type: 'refresh_token',
-    client_id: client.id,
-    ...(client.secret ? { client_secret: client.secret } : {}),
+    ...credentials(client),
     refresh_token: refreshToken,
     ...extra,
   });
@@ -275,8 +287,7 @@ export function codeGrant(
 ) {
   const params: Record<string, string> = {
     grant_type: 'authorization_code',
-    client_id: client.id,
-    ...(client.secret ? { client_secret: client.secret } : {}),
+    ...credentials(client),
     code,
     redirect_uri: REDIRECT_URI,
     code_verifier: verifier,
