@@ -56,8 +56,6 @@ export const revokeToken: Handler<'revokeToken'> = async ({ body, headers, ip },
       .values({ jti: claims.tokenId, expires_at: new Date(claims.exp * 1000).toISOString() })
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
-    // Expired rows protect nothing any more; dropping them here keeps the table as small as the live tokens.
-    await context.db.deleteFrom('oauth_revoked_access_tokens').where('expires_at', '<', nowIso()).execute();
     context.logger.info('token.revoked', { client_id: client.id, kind: 'access_token' });
   }
   return { status: 200, headers: NO_STORE };

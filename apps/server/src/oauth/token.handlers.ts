@@ -7,6 +7,7 @@ import type { ApiRequest, Handler } from '../http/operation.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import { authenticateClientThrottled, readClientCredentials } from './client-auth.js';
 import { consumeOnce, createGrant, type Grant, type GrantTokens, issueGrantTokens, revokeOnReuse } from './grants.js';
+import { sweepExpiredSoon } from './housekeeping.js';
 import { hashOpaqueToken } from './opaque-tokens.js';
 import { isPkceValue, verifierMatches } from './pkce.js';
 import { signIn } from './sign-in.js';
@@ -65,6 +66,7 @@ export const createToken: Handler<'createToken'> = async ({ body, headers, ip },
     throw error;
   }
   context.logger.info('grant.success', { grant_type: grantType, client_id: client.id, ip });
+  sweepExpiredSoon(context);
   return { status: 200, headers: NO_STORE, body: tokens };
 };
 

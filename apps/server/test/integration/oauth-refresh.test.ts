@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sweepExpired } from '../../src/oauth/housekeeping.js';
 import {
   codeGrant,
   createClient,
@@ -187,6 +188,38 @@ for (const dialect of DIALECTS) {
       const answer = await passwordGrant(t, noRefresh, someone);
       expect(answer.status).toBe(200);
       expect(answer.json['refresh_token']).toBeUndefined();
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: housekeeping`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startAuthTestApp(dialect);
+    });
+    afterAll(() => t.close());
+
+    test('expired refresh tokens are deleted; live and recently consumed ones stay for reuse detection', async () => {
+      const { client, user } = await signInSetup(t);
+      const expired = await passwordGrant(t, client, user);
+      const consumed = await passwordGrant(t, client, user);
+      await refreshGrant(t, client, String(consumed.json['refresh_token']));
+      const db = t.running.context.db;
+      const expiredGrant = String(jwtPayload(expired.json['access_token'])['sid']);
+      await db
+        .updateTable('oauth_refresh_tokens')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('grant_id', '=', expiredGrant)
+        .execute();
+      const before = await db.selectFrom('oauth_refresh_tokens').select('grant_id').execute();
+      await sweepExpired(t.running.context);
+      const after = await db.selectFrom('oauth_refresh_tokens').select('grant_id').execute();
+      expect(after.map((r) => r.grant_id)).not.toContain(expiredGrant);
+      expect(after).toHaveLength(before.length - 1);
+      // The consumed one is still there, so presenting it again still revokes its chain.
+      const reuse = await refreshGrant(t, client, String(consumed.json['refresh_token']));
+      expect(reuse.json['error']).toBe('invalid_grant');
     });
   });
 }
