@@ -18,7 +18,8 @@ export async function runCli(
   env: NodeJS.ProcessEnv,
   write: (line: string) => void,
 ): Promise<number> {
-  const [command, ...rest] = argv;
+  // Package managers may pass a literal `--` through; it separates nothing here.
+  const [command, ...rest] = argv.filter((arg) => arg !== '--');
   if (command !== 'rotate-keys') {
     write(CLI_USAGE);
     return 2;

@@ -84,3 +84,14 @@ describe('sign-in page', () => {
     expect(html).toContain('value="r&quot;1"');
   });
 });
+
+describe('operator CLI', () => {
+  test('unknown commands and malformed options print the usage and exit 2 without touching a database', async () => {
+    const { runCli } = await import('../../src/cli-commands.js');
+    for (const argv of [[], ['rotate'], ['rotate-keys', '--activate-in'], ['rotate-keys', '--activate-in', 'soon']]) {
+      const lines: string[] = [];
+      expect(await runCli(argv, { DATABASE_URL: '/nonexistent/dir/never.sqlite' }, (l) => lines.push(l))).toBe(2);
+      expect(lines.join('\n')).toContain('Usage: usher rotate-keys');
+    }
+  });
+});
