@@ -16,6 +16,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Failed client authentications and sign-ins allowed per minute, per client_id and per source address. */
   rateLimit: { failuresPerClient: number; failuresPerAddress: number };
+  /** How long a replaced client secret keeps working, in seconds (0: it stops at once). */
+  clientSecretOverlapSeconds: number;
   /** Express `trust proxy` hop count: how many proxies' X-Forwarded-For entries to believe (0 = none). */
   trustProxyHops: number;
 }
@@ -49,6 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     failuresPerAddress: parseCount('RATE_LIMIT_FAILURES_PER_ADDRESS', env['RATE_LIMIT_FAILURES_PER_ADDRESS'], 30),
   };
   const trustProxyHops = parseCount('TRUST_PROXY_HOPS', env['TRUST_PROXY_HOPS'], 0);
+  const clientSecretOverlapSeconds = parseCount(
+    'CLIENT_SECRET_OVERLAP_SECONDS',
+    env['CLIENT_SECRET_OVERLAP_SECONDS'],
+    0,
+  );
   return {
     port,
     databaseUrl: dialect === 'sqlite' && databaseUrl !== ':memory:' ? path.resolve(databaseUrl) : databaseUrl,
@@ -59,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     rateLimit,
     trustProxyHops,
+    clientSecretOverlapSeconds,
   };
 }
 

@@ -154,6 +154,13 @@ export interface OAuthAuthorizationCodesTable {
   consumed_at: string | null;
 }
 
+export interface ApiClientPreviousSecretsTable {
+  client_id: string;
+  /** HMAC of a replaced secret, accepted until expires_at. */
+  secret_hash: string;
+  expires_at: string;
+}
+
 export interface OAuthRevokedAccessTokensTable {
   jti: string;
   expires_at: string;
@@ -172,6 +179,7 @@ export interface Database {
   oauth_authorization_requests: OAuthAuthorizationRequestsTable;
   oauth_authorization_codes: OAuthAuthorizationCodesTable;
   oauth_revoked_access_tokens: OAuthRevokedAccessTokensTable;
+  api_client_previous_secrets: ApiClientPreviousSecretsTable;
   api_clients: ApiClientsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;

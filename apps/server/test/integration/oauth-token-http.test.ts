@@ -367,3 +367,64 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: client secret rotation (C10)`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startAuthTestApp(dialect, { CLIENT_SECRET_OVERLAP_SECONDS: '60' });
+    });
+    afterAll(() => t.close());
+
+    const grant = (clientId: string, secret: string) =>
+      postForm(t, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+
+    test('C10: after a rotation both secrets work during the overlap; the old one fails once it expires', async () => {
+      const client = await createClient(t, { ClientSecret: 'first-secret-0123456789', Roles: ['BuyerReader'] });
+      const admin = t.as(await t.adminToken());
+      const patched = await admin.PATCH('/v1/apiclients/{apiClientID}', {
+        params: { path: { apiClientID: client.id } },
+        body: { ClientSecret: 'second-secret-0123456789' },
+      });
+      expect(patched.response.status).toBe(200);
+      expect((await grant(client.id, 'second-secret-0123456789')).status).toBe(200);
+      expect((await grant(client.id, 'first-secret-0123456789')).status).toBe(200);
+      expect((await grant(client.id, 'never-a-secret-0123456789')).status).toBe(401);
+      await t.running.context.db
+        .updateTable('api_client_previous_secrets')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('client_id', '=', client.id)
+        .execute();
+      const expired = await grant(client.id, 'first-secret-0123456789');
+      expect(expired.status).toBe(401);
+      expect(expired.json['error']).toBe('invalid_client');
+      expect((await grant(client.id, 'second-secret-0123456789')).status).toBe(200);
+    });
+
+    test('C10: without an overlap (the default) a replaced secret stops at once; removing a secret keeps none', async () => {
+      const strict = await startAuthTestApp(dialect);
+      try {
+        const client = await createClient(strict, { ClientSecret: 'first-secret-0123456789', Roles: ['BuyerReader'] });
+        const admin = strict.as(await strict.adminToken());
+        await admin.PATCH('/v1/apiclients/{apiClientID}', {
+          params: { path: { apiClientID: client.id } },
+          body: { ClientSecret: 'second-secret-0123456789' },
+        });
+        const old = await postForm(strict, {
+          grant_type: 'client_credentials',
+          client_id: client.id,
+          client_secret: 'first-secret-0123456789',
+        });
+        expect(old.status).toBe(401);
+      } finally {
+        await strict.close();
+      }
+      const becomesPublic = await createClient(t, { ClientSecret: 'public-soon-0123456789' });
+      await t.as(await t.adminToken()).PATCH('/v1/apiclients/{apiClientID}', {
+        params: { path: { apiClientID: becomesPublic.id } },
+        body: { ClientSecret: null },
+      });
+      expect((await grant(becomesPublic.id, 'public-soon-0123456789')).status).toBe(401);
+    });
+  });
+}

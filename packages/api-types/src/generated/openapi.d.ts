@@ -546,7 +546,10 @@ export interface components {
              * @default true
              */
             Active?: boolean;
-            /** @description Stored as a keyed hash; never returned. Absent means a public client. */
+            /**
+             * @description Stored as a keyed hash; never returned. Absent means a public client. A replaced secret keeps working for
+             *     the server's CLIENT_SECRET_OVERLAP_SECONDS (default 0: it stops at once), so applications can roll over.
+             */
             ClientSecret?: string | null;
             /**
              * @description Access-token lifetime in minutes.

@@ -66,6 +66,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('consumed_at', 'text')
     .execute();
 
+  // Secrets replaced on a client keep working until expires_at, so a rotation needs no simultaneous redeploy (C10).
+  await db.schema
+    .createTable('api_client_previous_secrets')
+    .addColumn('client_id', 'text', (c) =>
+      c.notNull().references('api_clients.id').onDelete('cascade').onUpdate('cascade'),
+    )
+    .addColumn('secret_hash', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('api_client_previous_secrets_pk', ['client_id', 'secret_hash'])
+    .execute();
+
   // Access tokens revoked one by one (RFC 7009); rows can be purged once expires_at has passed.
   await db.schema
     .createTable('oauth_revoked_access_tokens')
@@ -76,6 +87,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
+    'api_client_previous_secrets',
     'oauth_revoked_access_tokens',
     'oauth_authorization_codes',
     'oauth_authorization_requests',
