@@ -3,11 +3,15 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
 
+/** The longest an access or ID token lives: AccessTokenDuration is at most 600 minutes (openapi.yaml). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 600 * 60;
+
 export const CLI_USAGE = `Usage: usher rotate-keys [--activate-in SECONDS]
 
   rotate-keys   Adds a new signing key. It is published in the JWKS at once and signs from SECONDS on (default 0).
                 Publish ahead of use (e.g. --activate-in 300, one client JWKS cache period) so clients know the key
-                before they meet it. Older keys keep verifying the tokens they signed.`;
+                before they meet it. Older keys keep verifying the tokens they signed; a key superseded for longer
+                than the longest token lifetime (10 hours) is retired from the JWKS.`;
 
 /**
  * The operator commands, apart from cli.ts so tests run them against a test database. Returns the exit code; writes

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiAudience } from '../../src/auth/access-tokens.js';
 import { accessTokenHash } from '../../src/auth/id-tokens.js';
 import { signJwt } from '../../src/auth/jwt.js';
-import { runCli } from '../../src/cli-commands.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, runCli } from '../../src/cli-commands.js';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { nowSeconds } from '../../src/shared/time.js';
@@ -162,6 +162,31 @@ for (const dialect of DIALECTS) {
       expect(lines.join('\n')).toContain(String(newKid));
       expect(await meStatus(t, before.json['access_token'])).toBe(200);
       expect(await meStatus(t, after.json['access_token'])).toBe(200);
+    });
+
+    test('I4: a key superseded for longer than any token lives is retired from the JWKS; the signer never is', async () => {
+      const keys = t.running.context.keys;
+      const db = t.running.context.db;
+      const oldKid = await keys.rotate();
+      const newKid = await keys.rotate();
+      // Pretend oldKid was superseded by newKid eleven hours ago.
+      await db
+        .updateTable('signing_keys')
+        .set({ activates_at: new Date(Date.now() - 12 * 3600_000).toISOString() })
+        .where('kid', '=', oldKid)
+        .execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ activates_at: new Date(Date.now() - 11 * 3600_000).toISOString() })
+        .where('kid', '=', newKid)
+        .execute();
+      await keys.reload();
+      const retired = await keys.retireSuperseded(MAX_TOKEN_LIFETIME_SECONDS);
+      expect(retired).toContain(oldKid);
+      expect(retired).not.toContain(newKid);
+      expect(retired).not.toContain((await keys.signingKey()).kid);
+      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      expect(jwks.keys.map((k) => k['kid'])).not.toContain(oldKid);
     });
 
     test('I5: the issuer is the configured constant; forged Host headers change nothing', async () => {
