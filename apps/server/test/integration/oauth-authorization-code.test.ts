@@ -54,7 +54,8 @@ for (const dialect of DIALECTS) {
         expect(page.html).toContain('role="alert"');
         expect(page.requestId).toBeUndefined();
       }
-      const exact = await startAuthorization(t, authorizeParams());
+      // Parameters this server does not use (OIDC prompt, login_hint) are ignored, not refused.
+      const exact = await startAuthorization(t, authorizeParams({ prompt: 'login', login_hint: 'someone' }));
       expect(exact.response.status).toBe(200);
       expect(exact.requestId).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
