@@ -2,9 +2,7 @@ import type { Schema } from '@usher/api-types';
 import type { AppContext } from '../app-context.js';
 import { API_ROLES } from '../auth/roles.js';
 import type { Handler } from '../http/operation.js';
-import { OPENID } from './token.handlers.js';
-
-export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'client_credentials', 'password', 'refresh_token'];
+import { GRANT_TYPES_SUPPORTED, OPENID } from './token.handlers.js';
 
 /**
  * One document for both well-known URLs, built from the configured issuer only (never the Host header). Every value
@@ -21,7 +19,7 @@ export function authorizationServerMetadata(context: AppContext): Schema<'Author
     introspection_endpoint: `${issuer}/oauth/introspect`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: GRANT_TYPES_SUPPORTED,
+    grant_types_supported: [...GRANT_TYPES_SUPPORTED],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -33,6 +33,18 @@ type TokenBody = ApiRequest<'createToken'>['body'];
 
 const invalidGrant = (description: string) => new OAuthError('invalid_grant', description);
 
+type GrantHandler = (context: AppContext, client: ApiClientRow, body: TokenBody, ip: string) => Promise<GrantTokens>;
+
+/** Every grant this endpoint serves; discovery's grant_types_supported is read from here, so the two cannot differ. */
+const GRANTS: Readonly<Record<string, GrantHandler>> = {
+  authorization_code: authorizationCodeGrant,
+  client_credentials: clientCredentialsGrant,
+  password: passwordGrant,
+  refresh_token: refreshTokenGrant,
+};
+
+export const GRANT_TYPES_SUPPORTED: readonly string[] = Object.keys(GRANTS);
+
 export const createToken: Handler<'createToken'> = async ({ body, headers, ip }, context) => {
   const grantType = param(body.grant_type);
   if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required.');
@@ -40,25 +52,12 @@ export const createToken: Handler<'createToken'> = async ({ body, headers, ip },
     client_id: param(body.client_id),
     client_secret: param(body.client_secret),
   });
-  if (!['client_credentials', 'password', 'authorization_code', 'refresh_token'].includes(grantType)) {
-    throw new OAuthError('unsupported_grant_type', 'The grant type is not supported.');
-  }
+  const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+  if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported.');
   const client = await authenticateClientThrottled(context, presented, ip);
   let tokens: GrantTokens;
   try {
-    switch (grantType) {
-      case 'client_credentials':
-        tokens = await clientCredentialsGrant(context, client, body);
-        break;
-      case 'password':
-        tokens = await passwordGrant(context, client, body, ip);
-        break;
-      case 'authorization_code':
-        tokens = await authorizationCodeGrant(context, client, body);
-        break;
-      default:
-        tokens = await refreshTokenGrant(context, client, body);
-    }
+    tokens = await grant(context, client, body, ip);
   } catch (error) {
     if (error instanceof OAuthError) {
       context.logger.info('grant.error', { grant_type: grantType, client_id: client.id, error: error.error, ip });
