@@ -3,6 +3,7 @@ import type { SigningKeys } from './auth/signing-keys.js';
 import type { Config } from './config.js';
 import type { DialectCapabilities } from './db/create-db.js';
 import type { Database } from './db/database.js';
+import type { FailureLimiter } from './oauth/failure-limiter.js';
 import type { Logger } from './shared/logger.js';
 
 /** Everything a handler may use besides its request. Built once per app in main.ts or a test. */
@@ -14,4 +15,6 @@ export interface AppContext {
   keys: SigningKeys;
   /** Key of the client-secret hashes (see auth/client-secrets.ts). */
   secretPepper: Buffer;
+  /** Throttles failed client authentications and sign-ins (oauth/failure-limiter.ts). */
+  failures: FailureLimiter;
 }

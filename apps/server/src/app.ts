@@ -10,6 +10,16 @@ export function createApp(context: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
+  // Only the configured number of proxies may speak for the client address: a forged X-Forwarded-For cannot dodge the
+  // per-address rate limits.
+  app.set('trust proxy', context.config.trustProxyHops);
+  if (context.config.issuer.startsWith('https:')) {
+    // Served over TLS (ISSUER says so): browsers must never fall back to plain http for this host.
+    app.use((_req, res, next) => {
+      res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      next();
+    });
+  }
   app.use(express.json({ limit: '256kb' }));
   // extended: false keeps repeated parameters as arrays, which the spec then refuses (RFC 6749 §3.2).
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));

@@ -14,6 +14,12 @@ export interface Config {
   /** Validate every response against openapi.yaml (default: on outside production). */
   validateResponses: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Failed client authentications and sign-ins allowed per minute, per client_id and per source address. */
+  rateLimit: { failuresPerClient: number; failuresPerAddress: number };
+  /** How long a replaced client secret keeps working, in seconds (0: it stops at once). */
+  clientSecretOverlapSeconds: number;
+  /** Express `trust proxy` hop count: how many proxies' X-Forwarded-For entries to believe (0 = none). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +46,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env['NODE_ENV'] === 'production';
   const validateResponses = parseBoolean('VALIDATE_RESPONSES', env['VALIDATE_RESPONSES']) ?? !production;
   const logLevel = parseLogLevel(env['LOG_LEVEL']);
+  const rateLimit = {
+    failuresPerClient: parseCount('RATE_LIMIT_FAILURES_PER_CLIENT', env['RATE_LIMIT_FAILURES_PER_CLIENT'], 30),
+    failuresPerAddress: parseCount('RATE_LIMIT_FAILURES_PER_ADDRESS', env['RATE_LIMIT_FAILURES_PER_ADDRESS'], 30),
+  };
+  const trustProxyHops = parseCount('TRUST_PROXY_HOPS', env['TRUST_PROXY_HOPS'], 0);
+  const clientSecretOverlapSeconds = parseCount(
+    'CLIENT_SECRET_OVERLAP_SECONDS',
+    env['CLIENT_SECRET_OVERLAP_SECONDS'],
+    0,
+  );
   return {
     port,
     databaseUrl: dialect === 'sqlite' && databaseUrl !== ':memory:' ? path.resolve(databaseUrl) : databaseUrl,
@@ -48,6 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminClient: adminId && adminSecret ? { id: adminId, secret: adminSecret } : null,
     validateResponses,
     logLevel,
+    rateLimit,
+    trustProxyHops,
+    clientSecretOverlapSeconds,
   };
 }
 
@@ -74,6 +93,13 @@ function parseIssuer(value: string): string {
   if (url.search || url.hash) throw new ConfigError('ISSUER must not have a query or fragment.');
   // One canonical spelling, so discovery, tokens and RFC 9207 `iss` compare byte for byte.
   return url.href.replace(/\/$/, '');
+}
+
+function parseCount(name: string, value: string | undefined, fallback: number): number {
+  if (nonEmpty(value) === undefined) return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new ConfigError(`${name} must be a whole number, not "${value}".`);
+  return count;
 }
 
 function parseBoolean(name: string, value: string | undefined): boolean | undefined {

@@ -8,6 +8,7 @@ import { type AdminClientOutcome, ensureAdminClient } from './bootstrap/admin-cl
 import type { Config } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
+import { InMemoryFailureLimiter } from './oauth/failure-limiter.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 export interface RunningServer {
@@ -24,13 +25,24 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const handle = createDb(config);
+  const handle = createDb(config, (error) =>
+    logger.warn('database connection lost while idle; the pool replaces it', { error: error.message }),
+  );
   try {
     await migrateToLatest(handle.db);
     const keys = new SigningKeys(handle.db);
     await keys.init();
     const secretPepper = await getOrCreateServerSecret(handle.db, 'client-secret-pepper');
-    const context: AppContext = { db: handle.db, dialect: handle.dialect, config, logger, keys, secretPepper };
+    const failures = new InMemoryFailureLimiter(config.rateLimit);
+    const context: AppContext = {
+      db: handle.db,
+      dialect: handle.dialect,
+      config,
+      logger,
+      keys,
+      secretPepper,
+      failures,
+    };
     const adminClient = await ensureAdminClient(context);
     const app = createApp(context);
     const server = await new Promise<Server>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { hashClientSecret } from '../auth/client-secrets.js';
 import { insufficientRoles, notFound } from '../http/errors.js';
 import type { Handler } from '../http/operation.js';
 import { listOptions } from '../list/list-request.js';
+import { keepPreviousSecret } from '../oauth/client-auth.js';
 import { fromBool } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
@@ -81,6 +82,7 @@ export const saveApiClient: Handler<'saveApiClient'> = async ({ path, body, auth
       if (existing) await apiClients.replaceApiClient(trx, path.apiClientID, next);
       else await apiClients.insertApiClient(trx, next);
     });
+    await keepPreviousSecret(context, trx, next.id, existing?.secret_hash ?? null, next.secret_hash);
     return next;
   });
   return { status: 200, body: toApiClient(row) };
@@ -105,6 +107,7 @@ export const patchApiClient: Handler<'patchApiClient'> = async ({ path, body, au
       xp: patchedXp(existing.xp, body.xp),
     };
     await withIdConflict(context, OBJECT_TYPE, next.id, () => apiClients.replaceApiClient(trx, path.apiClientID, next));
+    await keepPreviousSecret(context, trx, next.id, existing.secret_hash, next.secret_hash);
     return next;
   });
   return { status: 200, body: toApiClient(row) };

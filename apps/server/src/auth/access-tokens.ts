@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
-import { nowSeconds } from '../shared/time.js';
+import { nowIso, nowSeconds } from '../shared/time.js';
 import type { AuthContext } from './auth-context.js';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
 
@@ -12,6 +12,10 @@ export interface IssueAccessTokenInput {
   roles: readonly string[];
   lifetimeSeconds: number;
   user?: AuthContext['user'];
+  /** The grant (sign-in) the token belongs to: revoking the grant refuses the token at once. */
+  grantId?: string;
+  /** Who impersonates the user (OrderCloud's `imp`). */
+  impersonator?: string | null;
 }
 
 export interface IssuedAccessToken {
@@ -50,15 +54,62 @@ export async function issueAccessToken(context: AppContext, input: IssueAccessTo
       uid: input.user.userId,
     });
   }
+  if (input.grantId) payload['sid'] = input.grantId;
+  if (input.impersonator) payload['imp'] = input.impersonator;
   const token = signJwt({ alg: 'RS256', typ: 'at+jwt', kid: key.kid }, payload, key.privateKey);
   return { token, tokenId, expiresIn: input.lifetimeSeconds };
 }
 
 /**
- * Verifies a bearer token: signature by a published key, `typ`, issuer, audience, lifetime, and that the client
- * still exists and is active. Null for anything else; callers answer 401 without saying why.
+ * Verifies a bearer token: signature by a published key, `typ`, issuer, audience, lifetime, that the client still
+ * exists and is active, that the token was not revoked one by one, and for user tokens that their grant is not revoked,
+ * the user and its buyer still exist and are active, and the user's tokens were not revoked after the grant began.
+ * Null for anything else; callers answer 401 without saying why.
  */
 export async function verifyAccessToken(context: AppContext, token: string): Promise<AuthContext | null> {
+  const claims = await verifiedClaims(context, token);
+  if (!claims) return null;
+  const { clientId, tokenId, iat, exp } = claims;
+  const role = claims.payload['role'];
+  const roles =
+    typeof role === 'string' ? [role] : Array.isArray(role) ? role.filter((r) => typeof r === 'string') : [];
+
+  const client = await context.db
+    .selectFrom('api_clients')
+    .select('active')
+    .where('id', '=', clientId)
+    .executeTakeFirst();
+  if (client?.active !== 1) return null;
+  const revoked = await context.db
+    .selectFrom('oauth_revoked_access_tokens')
+    .select('jti')
+    .where('jti', '=', tokenId)
+    .executeTakeFirst();
+  if (revoked) return null;
+
+  const grantId = claims.payload['sid'];
+  if (grantId === undefined) return { tokenId, clientId, roles, user: null, issuedAt: iat, expiresAt: exp };
+  if (typeof grantId !== 'string') return null;
+  const live = await liveGrant(context, grantId);
+  if (!live || live.client_id !== clientId) return null;
+  const impersonator = claims.payload['imp'];
+  return {
+    tokenId,
+    clientId,
+    roles,
+    user: { uid: live.user_uid, buyerId: live.buyer_id, userId: live.user_id, username: live.username },
+    issuedAt: iat,
+    expiresAt: exp,
+    grantId,
+    impersonator: typeof impersonator === 'string' ? impersonator : null,
+  };
+}
+
+/** The claims of a JWT access token whose signature, `typ`, issuer, audience and lifetime check out; null otherwise. */
+export async function verifiedClaims(
+  context: AppContext,
+  token: string,
+): Promise<{ payload: Record<string, unknown>; clientId: string; tokenId: string; iat: number; exp: number } | null> {
   const jwt = decodeJwt(token);
   if (jwt?.header.typ !== 'at+jwt' || typeof jwt.header.kid !== 'string') return null;
   const publicKey = await context.keys.verificationKey(jwt.header.kid);
@@ -74,16 +125,41 @@ export async function verifyAccessToken(context: AppContext, token: string): Pro
   const clientId = claims['cid'];
   const tokenId = claims['jti'];
   if (typeof clientId !== 'string' || typeof tokenId !== 'string') return null;
-  const role = claims['role'];
-  const roles =
-    typeof role === 'string' ? [role] : Array.isArray(role) ? role.filter((r) => typeof r === 'string') : [];
+  return { payload: claims, clientId, tokenId, iat, exp };
+}
 
-  const client = await context.db
-    .selectFrom('api_clients')
-    .select('active')
-    .where('id', '=', clientId)
+/**
+ * A grant that may still be used: not revoked, within its absolute lifetime, begun after the user's last revoke-all,
+ * and whose user and buyer exist and are active. One query, so every `/v1` call sees revocations at once.
+ */
+export async function liveGrant(context: AppContext, grantId: string) {
+  const now = nowIso();
+  const row = await context.db
+    .selectFrom('oauth_grants as g')
+    .innerJoin('users as u', 'u.uid', 'g.user_uid')
+    .innerJoin('buyers as b', 'b.id', 'u.buyer_id')
+    .select([
+      'g.id',
+      'g.client_id',
+      'g.user_uid',
+      'g.roles',
+      'g.openid',
+      'g.auth_time',
+      'g.impersonator',
+      'g.created_at',
+      'g.expires_at',
+      'u.id as user_id',
+      'u.buyer_id',
+      'u.username',
+      'u.tokens_valid_after',
+    ])
+    .where('g.id', '=', grantId)
+    .where('g.revoked_at', 'is', null)
+    .where('g.expires_at', '>', now)
+    .where('u.active', '=', 1)
+    .where('b.active', '=', 1)
     .executeTakeFirst();
-  if (client?.active !== 1) return null;
-
-  return { tokenId, clientId, roles, user: null, issuedAt: iat, expiresAt: exp };
+  if (!row) return undefined;
+  if (row.tokens_valid_after !== null && row.created_at < row.tokens_valid_after) return undefined;
+  return row;
 }

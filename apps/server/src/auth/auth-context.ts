@@ -9,6 +9,10 @@ export interface AuthContext {
   user: { uid: string; buyerId: string; userId: string; username: string } | null;
   issuedAt: number;
   expiresAt: number;
+  /** The grant (sign-in) of a user token; absent for client_credentials tokens. */
+  grantId?: string;
+  /** Who impersonates the user (the token's `imp`), or null. */
+  impersonator?: string | null;
 }
 
 export const FULL_ACCESS = 'FullAccess';

@@ -72,6 +72,32 @@ export class SigningKeys {
     return kid;
   }
 
+  /**
+   * Retires keys that stopped signing long enough ago that every token they signed has expired: a key is superseded
+   * when a newer key activates, and kept for `maxTokenLifetimeSeconds` after that. Returns the retired kids.
+   */
+  async retireSuperseded(maxTokenLifetimeSeconds: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('signing_keys')
+      .select(['kid', 'activates_at'])
+      .where('retired_at', 'is', null)
+      .orderBy('activates_at', 'asc')
+      .execute();
+    const now = Date.now();
+    const retired: string[] = [];
+    for (const [index, row] of rows.entries()) {
+      // The next key to activate after this one, if it has activated: from then on this key signed nothing.
+      const successor = rows.slice(index + 1).find((next) => Date.parse(next.activates_at) <= now);
+      if (!successor) continue;
+      if (Date.parse(successor.activates_at) + maxTokenLifetimeSeconds * 1000 < now) retired.push(row.kid);
+    }
+    if (retired.length > 0) {
+      await this.#db.updateTable('signing_keys').set({ retired_at: nowIso() }).where('kid', 'in', retired).execute();
+      await this.reload();
+    }
+    return retired;
+  }
+
   async reload(): Promise<void> {
     const rows = await this.#db
       .selectFrom('signing_keys')

@@ -33,8 +33,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDb(config: Pick<Config, 'databaseUrl' | 'dialect'>): DatabaseHandle {
-  return config.dialect === 'postgres' ? createPostgres(config.databaseUrl) : createSqlite(config.databaseUrl);
+/**
+ * Opens the database. `onIdleClientError` hears about pooled PostgreSQL connections that die while idle (a server
+ * restart, an administrator terminating them): the pool replaces them, but without a listener Node would crash.
+ */
+export function createDb(
+  config: Pick<Config, 'databaseUrl' | 'dialect'>,
+  onIdleClientError: (error: Error) => void = () => {},
+): DatabaseHandle {
+  return config.dialect === 'postgres'
+    ? createPostgres(config.databaseUrl, onIdleClientError)
+    : createSqlite(config.databaseUrl);
 }
 
 function createSqlite(file: string): DatabaseHandle {
@@ -80,8 +89,9 @@ function createSqlite(file: string): DatabaseHandle {
   };
 }
 
-function createPostgres(url: string): DatabaseHandle {
+function createPostgres(url: string, onIdleClientError: (error: Error) => void): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', onIdleClientError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

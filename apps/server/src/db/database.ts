@@ -103,6 +103,69 @@ export interface SecurityProfileAssignmentsTable {
   level_key: string;
 }
 
+export interface OAuthGrantsTable {
+  id: string;
+  client_id: string;
+  user_uid: string;
+  /** JSON array of granted roles. */
+  roles: string;
+  openid: number;
+  /** When the user signed in, seconds since the epoch (OIDC `auth_time`). */
+  auth_time: number;
+  impersonator: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface OAuthRefreshTokensTable {
+  /** SHA-256 of the token, base64url. */
+  hash: string;
+  grant_id: string;
+  client_id: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface OAuthAuthorizationRequestsTable {
+  /** SHA-256 of the request id carried by the sign-in form, base64url. */
+  hash: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string | null;
+  state: string | null;
+  nonce: string | null;
+  code_challenge: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface OAuthAuthorizationCodesTable {
+  hash: string;
+  grant_id: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  nonce: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface ApiClientPreviousSecretsTable {
+  client_id: string;
+  /** HMAC of a replaced secret, accepted until expires_at. */
+  secret_hash: string;
+  expires_at: string;
+}
+
+export interface OAuthRevokedAccessTokensTable {
+  jti: string;
+  expires_at: string;
+}
+
 export interface Database {
   buyers: BuyersTable;
   users: UsersTable;
@@ -111,6 +174,12 @@ export interface Database {
   security_profiles: SecurityProfilesTable;
   security_profile_assignments: SecurityProfileAssignmentsTable;
   // ---- authorization server tables ----
+  oauth_grants: OAuthGrantsTable;
+  oauth_refresh_tokens: OAuthRefreshTokensTable;
+  oauth_authorization_requests: OAuthAuthorizationRequestsTable;
+  oauth_authorization_codes: OAuthAuthorizationCodesTable;
+  oauth_revoked_access_tokens: OAuthRevokedAccessTokensTable;
+  api_client_previous_secrets: ApiClientPreviousSecretsTable;
   api_clients: ApiClientsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;

@@ -3,6 +3,7 @@ import type { Database } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as users from './migrations/0002-users.js';
 import * as usersIndexes from './migrations/0003-users-indexes.js';
+import * as authorizationServer from './migrations/0004-authorization-server.js';
 
 /**
  * Every migration, in order. A static list instead of a folder scan: it works the same from src under vitest
@@ -12,7 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-users': users,
   '0003-users-indexes': usersIndexes,
-  // 0004-*: the authorization server.
+  '0004-authorization-server': authorizationServer,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

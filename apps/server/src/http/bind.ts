@@ -71,6 +71,8 @@ function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
       res.status(result.status);
       if (result.body !== undefined) {
         res.json(result.body);
+      } else if ('html' in result) {
+        res.type('html').send(result.html);
       } else {
         res.end();
       }

@@ -49,11 +49,15 @@ export const missingToken = (): ApiError =>
     'WWW-Authenticate': 'Bearer realm="usher"',
   });
 
+/** RFC 6750 §3.1: a valid token without the needed scope also says so in WWW-Authenticate. */
 export const insufficientRoles = (sufficientRoles: readonly string[], assignedRoles: readonly string[]): ApiError =>
-  new ApiError(403, 'InsufficientRoles', 'User does not have role(s) required to perform this action.', {
-    SufficientRoles: sufficientRoles,
-    AssignedRoles: assignedRoles,
-  });
+  new ApiError(
+    403,
+    'InsufficientRoles',
+    'User does not have role(s) required to perform this action.',
+    { SufficientRoles: sufficientRoles, AssignedRoles: assignedRoles },
+    { 'WWW-Authenticate': `Bearer realm="usher", error="insufficient_scope", scope="${sufficientRoles.join(' ')}"` },
+  );
 
 /**
  * An RFC 6749 §5.2 error from the `/oauth` endpoints. Its body carries three shapes at once: the RFC fields that

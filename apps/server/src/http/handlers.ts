@@ -2,9 +2,14 @@ import * as apiClients from '../api-clients/api-clients.handlers.js';
 import type { AppContext } from '../app-context.js';
 import * as buyers from '../buyers/buyers.handlers.js';
 import * as health from '../health/health.handlers.js';
+import * as me from '../me/me.handlers.js';
+import * as authorization from '../oauth/authorization.handlers.js';
+import * as metadata from '../oauth/metadata.handlers.js';
+import * as revocation from '../oauth/revocation.handlers.js';
 import * as token from '../oauth/token.handlers.js';
 import * as securityProfiles from '../security-profiles/security-profiles.handlers.js';
 import * as userGroups from '../user-groups/user-groups.handlers.js';
+import * as userTokens from '../user-tokens/user-tokens.handlers.js';
 import * as users from '../users/users.handlers.js';
 import type { Handlers } from './operation.js';
 
@@ -55,10 +60,21 @@ export const handlers: Handlers = {
   deleteSecurityProfileAssignment: securityProfiles.deleteSecurityProfileAssignment,
 
   // ---- authorization server ----
+  getOpenIdConfiguration: metadata.getOpenIdConfiguration,
+  getOAuthAuthorizationServerMetadata: metadata.getOAuthAuthorizationServerMetadata,
+  getJwks: metadata.getJwks,
+  authorize: authorization.authorize,
+  submitAuthorization: authorization.submitAuthorization,
+  revokeToken: revocation.revokeToken,
+  introspectToken: revocation.introspectToken,
+  getMe: me.getMe,
+  createUserAccessToken: userTokens.createUserAccessToken,
+  revokeUserTokens: userTokens.revokeUserTokens,
+  unlockUser: userTokens.unlockUser,
 };
 
 /** Untyped view for the binder, which dispatches by the operationId read from the spec at run time. */
 export type AnyHandler = (
   request: never,
   context: AppContext,
-) => Promise<{ status: number; body?: unknown; headers?: Readonly<Record<string, string>> }>;
+) => Promise<{ status: number; body?: unknown; html?: string; headers?: Readonly<Record<string, string>> }>;

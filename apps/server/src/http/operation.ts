@@ -28,18 +28,32 @@ export interface ApiRequest<K extends OperationId> {
 
 type ResponsesOf<K extends OperationId> = Op<K>['responses'];
 
-/** Statuses a handler may return; 4xx answers are thrown as ApiError/OAuthError so they share one error shape. */
+/** True for a response the spec declares as an HTML page. */
+type IsHtml<T> = T extends { content: { 'text/html': unknown } } ? true : false;
+
+/**
+ * Statuses a handler may return; 4xx answers are thrown as ApiError/OAuthError so they share one error shape, except
+ * HTML pages (a sign-in form shown again with its error), which a person reads instead of a program.
+ */
 type ReturnableStatus<K extends OperationId> = {
-  [S in keyof ResponsesOf<K>]: S extends number ? (`${S}` extends `4${string}` ? never : S) : never;
+  [S in keyof ResponsesOf<K>]: S extends number
+    ? `${S}` extends `4${string}`
+      ? IsHtml<ResponsesOf<K>[S]> extends true
+        ? S
+        : never
+      : S
+    : never;
 }[keyof ResponsesOf<K>];
 
 type Headers = Readonly<Record<string, string>>;
 
 /** One of the responses the spec declares for the operation, narrowed by status. */
 export type Result<K extends OperationId> = {
-  [S in ReturnableStatus<K>]: [BodyOf<ResponsesOf<K>[S]>] extends [undefined]
-    ? { status: S; headers?: Headers; body?: never }
-    : { status: S; body: BodyOf<ResponsesOf<K>[S]>; headers?: Headers };
+  [S in ReturnableStatus<K>]: IsHtml<ResponsesOf<K>[S]> extends true
+    ? { status: S; html: string; headers?: Headers; body?: never }
+    : [BodyOf<ResponsesOf<K>[S]>] extends [undefined]
+      ? { status: S; headers?: Headers; body?: never }
+      : { status: S; body: BodyOf<ResponsesOf<K>[S]>; headers?: Headers };
 }[ReturnableStatus<K>];
 
 export type Handler<K extends OperationId> = (request: ApiRequest<K>, context: AppContext) => Promise<Result<K>>;

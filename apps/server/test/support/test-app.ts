@@ -7,6 +7,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import pg from 'pg';
 import { type Config, type Dialect, loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import type { Logger } from '../../src/shared/logger.js';
 import { PG_ADMIN_URL } from './dialects.js';
 
 export const TEST_ISSUER = 'http://usher.test';
@@ -55,7 +56,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<{ url: strin
 
 /** Starts the real server on an ephemeral port against a fresh database. */
 export async function startTestApp(
-  options: { dialect?: Dialect; env?: Record<string, string> } = {},
+  options: { dialect?: Dialect; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? 'sqlite';
   const database = await createTestDatabase(dialect);
@@ -69,7 +70,7 @@ export async function startTestApp(
     VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
-  const running = await startServer(config);
+  const running = await startServer(config, options.logger);
   const url = running.url;
   const token = async (clientId: string, clientSecret: string, scope?: string) => {
     const body = new URLSearchParams({

@@ -40,7 +40,18 @@ export interface paths {
          *     never both. `scope` is a space-delimited list of roles; the granted roles are the requested ones the
          *     client may have (all of them when `scope` is absent); unknown words are ignored.
          *
-         *     Supported grants: `client_credentials` (a client with a secret; no refresh token).
+         *     A client with a secret must present it on every grant; a client without one is public and sends `client_id` alone.
+         *
+         *     | Grant | Parameters | Issues |
+         *     | --- | --- | --- |
+         *     | `client_credentials` | (client with a secret only) | access token |
+         *     | `password` | `username`, `password` | access token; refresh token when RefreshTokenDuration > 0 |
+         *     | `authorization_code` | `code`, `redirect_uri`, `code_verifier` (or the seed's `code_challenge` carrying the verifier) | access token; refresh token; `id_token` when `openid` was requested |
+         *     | `refresh_token` | `refresh_token` (rotated on every use; a reused one revokes its whole grant) | new access and refresh tokens; `id_token` when the grant has `openid` |
+         *
+         *     Errors follow RFC 6749 §5.2 and carry OrderCloud's `Errors` (e.g. `Auth.InvalidUsernameOrPassword`, `Auth.LockedOut`,
+         *     `Auth.UserNotActive`). Failed client authentication and failed sign-ins are rate-limited per client and per source
+         *     address: 429 with `Retry-After`.
          */
         post: operations["createToken"];
         delete?: never;
@@ -515,6 +526,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID Connect discovery document
+         * @description OpenID Connect Discovery 1.0 metadata. The same document is served at `/.well-known/oauth-authorization-server`
+         *     (RFC 8414). `issuer` is the configured `ISSUER`, never taken from request headers. Needs no token.
+         */
+        get: operations["getOpenIdConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth 2.0 authorization server metadata
+         * @description RFC 8414 metadata; the same document as `/.well-known/openid-configuration`. Needs no token.
+         */
+        get: operations["getOAuthAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * JSON Web Key Set
+         * @description The public keys that verify access tokens and ID tokens (RS256, `use: sig`, one `kid` each). A new key is published
+         *     here before it signs, and a rotated-out key stays here until the tokens it signed have expired. Needs no token.
+         */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start the authorization-code flow
+         * @description The authorization endpoint (RFC 6749 §4.1, PKCE per RFC 7636). `response_type=code`, `client_id`, a `redirect_uri`
+         *     exactly equal to one of the client's `RedirectUris`, and `code_challenge` with `code_challenge_method=S256` are
+         *     required (`plain` is refused); `scope`, `state` and `nonce` are optional. A valid request answers the sign-in page.
+         *     An unknown client or unregistered redirect URI is shown as an error page and never redirected; other errors are
+         *     sent to the redirect URI as `error`, `error_description`, `state` and `iss`. Needs no token.
+         */
+        get: operations["authorize"];
+        put?: never;
+        /**
+         * Submit the sign-in form
+         * @description The sign-in page posts here with the pending authorization request's `request_id`, `username` and `password`.
+         *     Success answers 303 to the redirect URI with `code`, `state` and `iss`; a failed sign-in shows the page again with
+         *     the error and issues no code. Failures are rate-limited per client and source address (429). Needs no token.
+         */
+        post: operations["submitAuthorization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a token
+         * @description RFC 7009. The client authenticates as on the token endpoint. Revoking a refresh token revokes its whole grant (every
+         *     refresh and access token of that sign-in); revoking an access token revokes that token. Unknown, expired, already
+         *     revoked tokens and tokens of another client answer 200 and change nothing. `token_type_hint` is accepted and ignored.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect a token
+         * @description RFC 7662, for clients with a secret. A caller may introspect only tokens issued to itself; any other, unknown,
+         *     expired or revoked token answers only `{"active": false}`.
+         */
+        post: operations["introspectToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the signed-in user
+         * @description The buyer user the access token was issued to (with an impersonation token, the impersonated user). A token without a
+         *     user (client_credentials) answers 404. Roles MeAdmin, MeXpAdmin, Shopper.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users/{userID}/accesstoken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Impersonate a buyer user
+         * @description Issues an access token (and a refresh token when the client's RefreshTokenDuration > 0) for the user through the
+         *     API client `ClientID`, which must be active and allow the user's buyer. The token carries the requested roles that the
+         *     user has, and an `imp` claim naming the impersonator. Roles BuyerImpersonation, FullAccess.
+         */
+        post: operations["createUserAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users/{userID}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke all of a user's tokens
+         * @description Every access and refresh token issued to the user so far stops working at once. Roles BuyerUserAdmin, FullAccess.
+         */
+        delete: operations["revokeUserTokens"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/buyers/{buyerID}/users/{userID}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock a locked-out user
+         * @description Clears the lockout and the failed sign-in count, so the user can sign in again at once. Roles BuyerUserAdmin, FullAccess.
+         */
+        post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -546,7 +790,7 @@ export interface components {
              * @description An RFC 6749 §5.2 error code.
              * @enum {string}
              */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "server_error" | "slow_down";
             error_description?: string;
             meta: {
                 pagination: {
@@ -562,28 +806,49 @@ export interface components {
             }[];
             Errors: components["schemas"]["ApiError"][];
         };
-        /** @description All parameters are strings; which ones a grant needs is checked by the server so that errors carry OAuth codes. */
+        /**
+         * @description All parameters are strings; which ones a grant needs is checked by the server so that errors carry OAuth codes.
+         *     A repeated parameter is refused.
+         */
         TokenRequest: {
-            /** @description The grant: `client_credentials`. */
+            /** @description `client_credentials`, `password`, `authorization_code` or `refresh_token`. */
             grant_type: string;
             /** @description The client identifier (or use HTTP Basic). */
             client_id?: string;
             /** @description The client secret (or use HTTP Basic). */
             client_secret?: string;
-            /** @description Space-delimited roles. */
+            /** @description Space-delimited roles, plus `openid`. */
             scope?: string;
+            /** @description `password`: the user's username. */
+            username?: string;
+            /** @description `password`: the user's password. */
+            password?: string;
+            /** @description `authorization_code`: the code from the redirect. */
+            code?: string;
+            /** @description `authorization_code`: the redirect URI of the authorization request. */
+            redirect_uri?: string;
+            /** @description `authorization_code`: the PKCE verifier (RFC 7636). */
+            code_verifier?: string;
+            /** @description `authorization_code`: the seed's name for the PKCE verifier; used when `code_verifier` is absent. */
+            code_challenge?: string;
+            /** @description `refresh_token`: the refresh token. */
+            refresh_token?: string;
         } & {
             [key: string]: unknown;
         };
         TokenResponse: {
-            /** @description A signed JWT (RS256, `kid` in the header). */
+            /** @description A signed JWT (RS256, `kid` in the header, `typ: at+jwt`). */
             access_token: string;
             /** @description Seconds until the access token expires. */
             expires_in: number;
-            /** @description The granted roles, space-delimited. */
+            /** @description The granted roles (and `openid`), space-delimited. */
             scope?: string;
             /** @enum {string} */
             token_type: "bearer";
+            /** @description `password`, `authorization_code` and `refresh_token` grants, when the client's RefreshTokenDuration > 0. */
+            refresh_token?: string;
+            /** @description A signed JWT naming the user (`sub`) and the client (`aud`): `authorization_code` with `openid`, and its refreshes. */
+            id_token?: string;
         };
         ListMeta: {
             Page: number;
@@ -625,7 +890,10 @@ export interface components {
              * @default true
              */
             Active?: boolean;
-            /** @description Stored as a keyed hash; never returned. Absent means a public client. */
+            /**
+             * @description Stored as a keyed hash; never returned. Absent means a public client. A replaced secret keeps working for
+             *     the server's CLIENT_SECRET_OVERLAP_SECONDS (default 0: it stops at once), so applications can roll over.
+             */
             ClientSecret?: string | null;
             /**
              * @description Access-token lifetime in minutes.
@@ -767,6 +1035,100 @@ export interface components {
             Meta: components["schemas"]["ListMeta"];
             Items: components["schemas"]["SecurityProfileAssignment"][];
         };
+        /** @description OpenID Connect Discovery 1.0 / RFC 8414 metadata. Every advertised value is what the server does. */
+        AuthorizationServerMetadata: {
+            /** @description The configured ISSUER: `iss` of every token. */
+            issuer: string;
+            authorization_endpoint: string;
+            token_endpoint: string;
+            jwks_uri: string;
+            revocation_endpoint?: string;
+            introspection_endpoint?: string;
+            response_types_supported: string[];
+            response_modes_supported?: string[];
+            grant_types_supported: string[];
+            code_challenge_methods_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            revocation_endpoint_auth_methods_supported?: string[];
+            introspection_endpoint_auth_methods_supported?: string[];
+            id_token_signing_alg_values_supported: string[];
+            subject_types_supported: string[];
+            scopes_supported?: string[];
+            claims_supported?: string[];
+            authorization_response_iss_parameter_supported?: boolean;
+        };
+        JsonWebKeySet: {
+            keys: {
+                /** @enum {string} */
+                kty: "RSA";
+                kid: string;
+                /** @enum {string} */
+                alg: "RS256";
+                /** @enum {string} */
+                use: "sig";
+                n: string;
+                e: string;
+            }[];
+        };
+        /** @description The sign-in page's fields. All strings; what is missing is answered on the page. */
+        SignInForm: {
+            /** @description The pending authorization request the page was shown for. */
+            request_id?: string;
+            username?: string;
+            password?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description RFC 7009 §2.1. Client credentials go in the body or in HTTP Basic, as on the token endpoint. */
+        RevocationRequest: {
+            /** @description A refresh token or an access token. */
+            token?: string;
+            /** @description `refresh_token` or `access_token`; ignored (every kind is searched). */
+            token_type_hint?: string;
+            client_id?: string;
+            client_secret?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description RFC 7662 §2.1. Only clients with a secret may introspect. */
+        IntrospectionRequest: {
+            token?: string;
+            token_type_hint?: string;
+            client_id?: string;
+            client_secret?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description RFC 7662 §2.2. An inactive token answers only `active`. */
+        IntrospectionResponse: {
+            active: boolean;
+            scope?: string;
+            client_id?: string;
+            username?: string;
+            token_type?: string;
+            exp?: number;
+            iat?: number;
+            sub?: string;
+            aud?: string;
+            iss?: string;
+            jti?: string;
+        };
+        ImpersonateTokenRequest: {
+            /** @description The API client the token is issued through. */
+            ClientID: string;
+            /** @description Requested roles; the token gets those the user has. */
+            Roles: components["schemas"]["RoleName"][];
+            CustomRoles?: components["schemas"]["RoleName"][];
+        };
+        AccessToken: {
+            access_token: string;
+            /** @description Seconds until the access token expires. */
+            expires_in: number;
+            /** @enum {string} */
+            token_type: "bearer";
+            /** @description Present when the client's RefreshTokenDuration > 0. */
+            refresh_token?: string | null;
+        };
     };
     responses: {
         /** @description The request is invalid; `Errors` names the field and the rule. */
@@ -814,9 +1176,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
-        /** @description The token has none of the roles the operation accepts. */
+        /** @description The token has none of the roles the operation accepts. `WWW-Authenticate` says `insufficient_scope`. */
         Forbidden: {
             headers: {
+                /** @description `Bearer realm="usher", error="insufficient_scope", scope="<accepted roles>"`. */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -962,6 +1326,43 @@ export interface components {
                 "application/json": components["schemas"]["OAuthError"];
             };
         };
+        /** @description Too many failed attempts from this client or address (`error` is `slow_down`); `Retry-After` says when to try again. */
+        OAuthTooManyRequests: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "slow_down",
+                 *       "error_description": "Too many failed attempts. Try again later.",
+                 *       "meta": {
+                 *         "pagination": {
+                 *           "limit": 0,
+                 *           "offset": 0,
+                 *           "total_count": 1
+                 *         }
+                 *       },
+                 *       "errors": [
+                 *         {
+                 *           "httpcode": 429,
+                 *           "message": "slow_down: Too many failed attempts. Try again later."
+                 *         }
+                 *       ],
+                 *       "Errors": [
+                 *         {
+                 *           "ErrorCode": "Auth.TooManyAttempts",
+                 *           "Message": "Too many failed attempts. Try again later.",
+                 *           "Data": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
     };
     parameters: {
         /** @description ID of the buyer. */
@@ -991,6 +1392,12 @@ export interface components {
         Location: string;
         /** @description Always `no-store`. */
         NoStore: "no-store";
+        /** @description Where the browser goes next. */
+        Redirect: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+        /** @description Forbids every external resource; the page's only style is inline. */
+        ContentSecurityPolicy: string;
     };
     pathItems: never;
 }
@@ -1044,14 +1451,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "grant_type": "client_credentials",
-                 *       "client_id": "8836BE8D-710A-4D2D-98BF-EDBE7227E3BB",
-                 *       "client_secret": "s3cr3t-from-bootstrap",
-                 *       "scope": "FullAccess"
-                 *     }
-                 */
                 "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
             };
         };
@@ -1067,8 +1466,10 @@ export interface operations {
                      * @example {
                      *       "access_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJjaWQiOiJhYmMifQ.c2ln",
                      *       "expires_in": 3600,
-                     *       "scope": "FullAccess",
-                     *       "token_type": "bearer"
+                     *       "scope": "openid Shopper",
+                     *       "token_type": "bearer",
+                     *       "refresh_token": "0Zq8yWkhRSA3q2-7wEAAAAqGq8yWkhRSA3q2-7wEAAA",
+                     *       "id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJhYmMifQ.c2ln"
                      *     }
                      */
                     "application/json": components["schemas"]["TokenResponse"];
@@ -1078,6 +1479,7 @@ export interface operations {
             401: components["responses"]["OAuthInvalidClient"];
             413: components["responses"]["OAuthBadRequest"];
             415: components["responses"]["OAuthBadRequest"];
+            429: components["responses"]["OAuthTooManyRequests"];
         };
     };
     listBuyers: {
@@ -2850,6 +3252,603 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authorization server's metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "http://localhost:8080",
+                     *       "authorization_endpoint": "http://localhost:8080/oauth/authorize",
+                     *       "token_endpoint": "http://localhost:8080/oauth/token",
+                     *       "jwks_uri": "http://localhost:8080/oauth/jwks",
+                     *       "revocation_endpoint": "http://localhost:8080/oauth/revoke",
+                     *       "introspection_endpoint": "http://localhost:8080/oauth/introspect",
+                     *       "response_types_supported": [
+                     *         "code"
+                     *       ],
+                     *       "response_modes_supported": [
+                     *         "query"
+                     *       ],
+                     *       "grant_types_supported": [
+                     *         "authorization_code",
+                     *         "client_credentials",
+                     *         "password",
+                     *         "refresh_token"
+                     *       ],
+                     *       "code_challenge_methods_supported": [
+                     *         "S256"
+                     *       ],
+                     *       "token_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post",
+                     *         "none"
+                     *       ],
+                     *       "revocation_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post",
+                     *         "none"
+                     *       ],
+                     *       "introspection_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
+                     *       ],
+                     *       "id_token_signing_alg_values_supported": [
+                     *         "RS256"
+                     *       ],
+                     *       "subject_types_supported": [
+                     *         "public"
+                     *       ],
+                     *       "scopes_supported": [
+                     *         "openid",
+                     *         "Shopper",
+                     *         "MeAdmin"
+                     *       ],
+                     *       "claims_supported": [
+                     *         "iss",
+                     *         "sub",
+                     *         "aud",
+                     *         "exp",
+                     *         "iat",
+                     *         "auth_time",
+                     *         "nonce",
+                     *         "at_hash"
+                     *       ],
+                     *       "authorization_response_iss_parameter_supported": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+        };
+    };
+    getOAuthAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authorization server's metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issuer": "http://localhost:8080",
+                     *       "authorization_endpoint": "http://localhost:8080/oauth/authorize",
+                     *       "token_endpoint": "http://localhost:8080/oauth/token",
+                     *       "jwks_uri": "http://localhost:8080/oauth/jwks",
+                     *       "revocation_endpoint": "http://localhost:8080/oauth/revoke",
+                     *       "introspection_endpoint": "http://localhost:8080/oauth/introspect",
+                     *       "response_types_supported": [
+                     *         "code"
+                     *       ],
+                     *       "response_modes_supported": [
+                     *         "query"
+                     *       ],
+                     *       "grant_types_supported": [
+                     *         "authorization_code",
+                     *         "client_credentials",
+                     *         "password",
+                     *         "refresh_token"
+                     *       ],
+                     *       "code_challenge_methods_supported": [
+                     *         "S256"
+                     *       ],
+                     *       "token_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post",
+                     *         "none"
+                     *       ],
+                     *       "revocation_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post",
+                     *         "none"
+                     *       ],
+                     *       "introspection_endpoint_auth_methods_supported": [
+                     *         "client_secret_basic",
+                     *         "client_secret_post"
+                     *       ],
+                     *       "id_token_signing_alg_values_supported": [
+                     *         "RS256"
+                     *       ],
+                     *       "subject_types_supported": [
+                     *         "public"
+                     *       ],
+                     *       "scopes_supported": [
+                     *         "openid",
+                     *         "Shopper",
+                     *         "MeAdmin"
+                     *       ],
+                     *       "claims_supported": [
+                     *         "iss",
+                     *         "sub",
+                     *         "aud",
+                     *         "exp",
+                     *         "iat",
+                     *         "auth_time",
+                     *         "nonce",
+                     *         "at_hash"
+                     *       ],
+                     *       "authorization_response_iss_parameter_supported": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+        };
+    };
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public signing keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "keys": [
+                     *         {
+                     *           "kty": "RSA",
+                     *           "kid": "5d1c0f6e-3b1a-4a8e-9a53-0b6f3c2d1e4f",
+                     *           "alg": "RS256",
+                     *           "use": "sig",
+                     *           "n": "sXch2Vt4",
+                     *           "e": "AQAB"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JsonWebKeySet"];
+                };
+            };
+        };
+    };
+    authorize: {
+        parameters: {
+            query?: {
+                /** @description Must be `code`. */
+                response_type?: string;
+                /** @description The API client ID. */
+                client_id?: string;
+                /** @description One of the client's RedirectUris, character for character. */
+                redirect_uri?: string;
+                /** @description Space-delimited roles, plus `openid`. */
+                scope?: string;
+                /** @description Returned unchanged with the code. */
+                state?: string;
+                /** @description Copied into the ID token. */
+                nonce?: string;
+                /** @description BASE64URL(SHA-256(code_verifier)). */
+                code_challenge?: string;
+                /** @description Must be `S256`. */
+                code_challenge_method?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><title>Sign in</title><form method="post">…</form></html> */
+                    "text/html": string;
+                };
+            };
+            /** @description The request is invalid; the error goes back to the client's redirect URI. */
+            303: {
+                headers: {
+                    Location: components["headers"]["Redirect"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The client or redirect URI is invalid; the error is shown to the user, not redirected. */
+            400: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><title>Sign-in error</title><p role="alert">Unknown client.</p></html> */
+                    "text/html": string;
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "state: must be string",
+                     *       "meta": {
+                     *         "pagination": {
+                     *           "limit": 0,
+                     *           "offset": 0,
+                     *           "total_count": 1
+                     *         }
+                     *       },
+                     *       "errors": [
+                     *         {
+                     *           "httpcode": 400,
+                     *           "message": "invalid_request: state: must be string"
+                     *         }
+                     *       ],
+                     *       "Errors": [
+                     *         {
+                     *           "ErrorCode": "ValidationFailure",
+                     *           "Message": "state: must be string",
+                     *           "Data": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    submitAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "request_id": "3q2-7wEAAAAqGq8yWkhRSA",
+                 *       "username": "jdoe",
+                 *       "password": "Correct-Horse-1"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["SignInForm"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the browser goes to the redirect URI with `code`, `state` and `iss`. */
+            303: {
+                headers: {
+                    Location: components["headers"]["Redirect"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The sign-in failed or the request expired; the page is shown again with the error. */
+            400: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><p role="alert">Invalid username or password.</p></html> */
+                    "text/html": string;
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "username: must be string",
+                     *       "meta": {
+                     *         "pagination": {
+                     *           "limit": 0,
+                     *           "offset": 0,
+                     *           "total_count": 1
+                     *         }
+                     *       },
+                     *       "errors": [
+                     *         {
+                     *           "httpcode": 400,
+                     *           "message": "invalid_request: username: must be string"
+                     *         }
+                     *       ],
+                     *       "Errors": [
+                     *         {
+                     *           "ErrorCode": "ValidationFailure",
+                     *           "Message": "username: must be string",
+                     *           "Data": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            413: components["responses"]["OAuthBadRequest"];
+            415: components["responses"]["OAuthBadRequest"];
+            /** @description Too many failed sign-ins from this client or address; `Retry-After` says when to try again. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><p role="alert">Too many attempts.</p></html> */
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "0Zq8yWkhRSA3q2-7wEAAAAqGq8yWkhRSA3q2-7wEAAA",
+                 *       "token_type_hint": "refresh_token",
+                 *       "client_id": "storefront"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description The token is no longer valid (or never was). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthInvalidClient"];
+            413: components["responses"]["OAuthBadRequest"];
+            415: components["responses"]["OAuthBadRequest"];
+            429: components["responses"]["OAuthTooManyRequests"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJjaWQiOiJhYmMifQ.c2ln",
+                 *       "client_id": "storefront",
+                 *       "client_secret": "a-long-random-secret-0123456789"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Whether the token is active and, if so, what it carries. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "scope": "Shopper MeAdmin",
+                     *       "client_id": "storefront",
+                     *       "sub": "7f0c2a52-8a3e-4c55-9b1f-3f1f0f6c2b11",
+                     *       "username": "jdoe",
+                     *       "exp": 1767326645,
+                     *       "iat": 1767323045,
+                     *       "aud": "http://localhost:8080/v1",
+                     *       "iss": "http://localhost:8080",
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IntrospectionResponse"];
+                };
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthInvalidClient"];
+            413: components["responses"]["OAuthBadRequest"];
+            415: components["responses"]["OAuthBadRequest"];
+            429: components["responses"]["OAuthTooManyRequests"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ID": "jdoe",
+                     *       "CompanyID": "acme",
+                     *       "Username": "jdoe",
+                     *       "FirstName": "Jane",
+                     *       "LastName": "Doe",
+                     *       "Email": "jdoe@example.com",
+                     *       "Phone": null,
+                     *       "TermsAccepted": null,
+                     *       "Active": true,
+                     *       "xp": null,
+                     *       "AvailableRoles": [
+                     *         "MeAdmin",
+                     *         "Shopper"
+                     *       ],
+                     *       "DateCreated": "2026-01-02T03:04:05.000Z",
+                     *       "PasswordLastSetDate": "2026-01-02T03:04:05.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createUserAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ClientID": "storefront",
+                 *       "Roles": [
+                 *         "Shopper",
+                 *         "MeAdmin"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ImpersonateTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description A token for the user. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJjaWQiOiJhYmMifQ.c2ln",
+                     *       "expires_in": 3600,
+                     *       "token_type": "bearer",
+                     *       "refresh_token": "0Zq8yWkhRSA3q2-7wEAAAAqGq8yWkhRSA3q2-7wEAAA"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["BadRequest"];
+            415: components["responses"]["BadRequest"];
+        };
+    };
+    revokeUserTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's tokens were revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    unlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the buyer. */
+                buyerID: components["parameters"]["buyerID"];
+                /** @description ID of the user. */
+                userID: components["parameters"]["userID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user is unlocked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

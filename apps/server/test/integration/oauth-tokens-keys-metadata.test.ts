@@ -1,0 +1,467 @@
+import http from 'node:http';
+import * as oauth from 'oauth4webapi';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiAudience } from '../../src/auth/access-tokens.js';
+import { accessTokenHash } from '../../src/auth/id-tokens.js';
+import { signJwt } from '../../src/auth/jwt.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, runCli } from '../../src/cli-commands.js';
+import { loadConfig } from '../../src/config.js';
+import { startServer } from '../../src/server.js';
+import { nowSeconds } from '../../src/shared/time.js';
+import {
+  authorizationParams,
+  basic,
+  codeGrant,
+  createClient,
+  introspect,
+  jwtHeader,
+  jwtPayload,
+  meStatus,
+  obtainCode,
+  passwordGrant,
+  pkce,
+  postForm,
+  REDIRECT_URI,
+  refreshGrant,
+  revoke,
+  signInSetup,
+  startAuthorization,
+  type TestClient,
+  type TestUser,
+} from '../support/auth-fixtures.js';
+import { DIALECTS } from '../support/dialects.js';
+import { startAppAtIssuer } from '../support/own-url-app.js';
+import type { TestApp } from '../support/test-app.js';
+
+const SECRET = 'metadata-secret-0123456789';
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: ID tokens, keys, metadata, revocation, introspection, resource server (6.6-6.8)`, () => {
+    let t: TestApp;
+    let confidential: TestClient;
+    let publicClient: TestClient;
+    let user: TestUser;
+    let as: oauth.AuthorizationServer;
+    beforeAll(async () => {
+      t = await startAppAtIssuer(dialect);
+      const setup = await signInSetup(t, { client: { ClientSecret: SECRET } });
+      confidential = setup.client;
+      user = setup.user;
+      publicClient = await createClient(t, { ClientSecret: null });
+      as = await oauth.processDiscoveryResponse(
+        new URL(t.config.issuer),
+        await oauth.discoveryRequest(new URL(t.config.issuer), { [oauth.allowInsecureRequests]: true }),
+      );
+    });
+    afterAll(() => t.close());
+
+    const codeFlow = async (c: TestClient, options: { scope?: string; nonce?: string } = {}) => {
+      const { code, verifier } = await obtainCode(t, c, user, { scope: 'openid Shopper', ...options });
+      return codeGrant(t, c, code, verifier);
+    };
+
+    test('I1: the ID token passes oauth4webapi with the expected nonce and names the client', async () => {
+      const { challenge, verifier } = pkce();
+      const page = await startAuthorization(
+        t,
+        authorizationParams(confidential.id, {
+          scope: 'openid Shopper',
+          state: 'st-1',
+          nonce: 'nonce-1',
+          code_challenge: challenge,
+        }),
+      );
+      const signedIn = await fetch(`${t.url}/oauth/authorize`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          request_id: page.requestId ?? '',
+          username: user.username,
+          password: user.password,
+        }),
+        redirect: 'manual',
+      });
+      const oauthClient: oauth.Client = { client_id: confidential.id };
+      const params = oauth.validateAuthResponse(
+        as,
+        oauthClient,
+        new URL(signedIn.headers.get('location') ?? ''),
+        'st-1',
+      );
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        oauthClient,
+        oauth.ClientSecretPost(SECRET),
+        params,
+        REDIRECT_URI,
+        verifier,
+        { [oauth.allowInsecureRequests]: true },
+      );
+      const result = await oauth.processAuthorizationCodeResponse(as, oauthClient, response, {
+        expectedNonce: 'nonce-1',
+        requireIdToken: true,
+      });
+      const claims = oauth.getValidatedIdTokenClaims(result);
+      expect(claims?.aud).toBe(confidential.id);
+      expect(claims?.sub).toBe(user.uid);
+      expect(claims?.iss).toBe(t.config.issuer);
+      expect(typeof claims?.auth_time).toBe('number');
+      expect(typeof claims?.exp).toBe('number');
+      // No nonce sent: no nonce claim; and no openid: no ID token at all.
+      expect(jwtPayload((await codeFlow(confidential)).json['id_token'])['nonce']).toBeUndefined();
+      expect((await codeFlow(confidential, { scope: 'Shopper' })).json['id_token']).toBeUndefined();
+      expect(
+        (await passwordGrant(t, confidential, user, { scope: 'openid Shopper' })).json['id_token'],
+      ).toBeUndefined();
+    });
+
+    test('I2: tokens are RS256 with a published kid; alg none is never accepted', async () => {
+      const answer = await codeFlow(confidential);
+      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
+      for (const token of [answer.json['id_token'], answer.json['access_token']]) {
+        const header = jwtHeader(token);
+        expect(header['alg']).toBe('RS256');
+        expect(jwks.keys.map((k) => k.kid)).toContain(header['kid']);
+      }
+      expect(as.id_token_signing_alg_values_supported).toEqual(['RS256']);
+      const [, payload] = String(answer.json['access_token']).split('.');
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: jwtHeader(answer.json['access_token'])['kid'] })).toString('base64url')}.${payload}.`;
+      expect(await meStatus(t, unsigned)).toBe(401);
+    });
+
+    test('I3: at_hash is the left half of SHA-256 of the access token', async () => {
+      const answer = await codeFlow(confidential);
+      expect(jwtPayload(answer.json['id_token'])['at_hash']).toBe(accessTokenHash(String(answer.json['access_token'])));
+      expect(String(jwtPayload(answer.json['id_token'])['at_hash'])).toHaveLength(22);
+    });
+
+    test('I4: a rotated key is published before it signs, and tokens of the old key stay valid', async () => {
+      const before = await passwordGrant(t, confidential, user);
+      const oldKid = jwtHeader(before.json['access_token'])['kid'];
+      const pendingKid = await t.running.context.keys.rotate({ activateInSeconds: 300 });
+      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      expect(jwks.keys.map((k) => k['kid'])).toEqual(expect.arrayContaining([oldKid, pendingKid]));
+      for (const key of jwks.keys) {
+        expect(key['use']).toBe('sig');
+        for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key[secret]).toBeUndefined();
+      }
+      // Not active yet: the old key still signs.
+      expect(jwtHeader((await passwordGrant(t, confidential, user)).json['access_token'])['kid']).toBe(oldKid);
+      // The operator command adds a key that signs at once; every instance reads it from the database.
+      const lines: string[] = [];
+      const code = await runCli(
+        ['rotate-keys', '--activate-in', '0'],
+        { DATABASE_URL: t.config.databaseUrl, LOG_LEVEL: 'silent' },
+        (line) => lines.push(line),
+      );
+      expect(code).toBe(0);
+      await t.running.context.keys.reload();
+      const after = await passwordGrant(t, confidential, user);
+      const newKid = jwtHeader(after.json['access_token'])['kid'];
+      expect(newKid).not.toBe(oldKid);
+      expect(lines.join('\n')).toContain(String(newKid));
+      expect(await meStatus(t, before.json['access_token'])).toBe(200);
+      expect(await meStatus(t, after.json['access_token'])).toBe(200);
+    });
+
+    test('I4: a key superseded for longer than any token lives is retired from the JWKS; the signer never is', async () => {
+      const keys = t.running.context.keys;
+      const db = t.running.context.db;
+      const oldKid = await keys.rotate();
+      const newKid = await keys.rotate();
+      // Pretend oldKid was superseded by newKid eleven hours ago.
+      await db
+        .updateTable('signing_keys')
+        .set({ activates_at: new Date(Date.now() - 12 * 3600_000).toISOString() })
+        .where('kid', '=', oldKid)
+        .execute();
+      await db
+        .updateTable('signing_keys')
+        .set({ activates_at: new Date(Date.now() - 11 * 3600_000).toISOString() })
+        .where('kid', '=', newKid)
+        .execute();
+      await keys.reload();
+      const retired = await keys.retireSuperseded(MAX_TOKEN_LIFETIME_SECONDS);
+      expect(retired).toContain(oldKid);
+      expect(retired).not.toContain(newKid);
+      expect(retired).not.toContain((await keys.signingKey()).kid);
+      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+      expect(jwks.keys.map((k) => k['kid'])).not.toContain(oldKid);
+    });
+
+    test('I5: the issuer is the configured constant; forged Host headers change nothing', async () => {
+      const get = (path: string, headers: Record<string, string>) =>
+        new Promise<Record<string, unknown>>((resolve, reject) => {
+          http
+            .get(`${t.url}${path}`, { headers }, (res) => {
+              let data = '';
+              res.on('data', (chunk) => {
+                data += chunk;
+              });
+              res.on('end', () => resolve(JSON.parse(data) as Record<string, unknown>));
+            })
+            .on('error', reject);
+        });
+      const forged = await get('/.well-known/openid-configuration', {
+        Host: 'evil.example',
+        'X-Forwarded-Host': 'evil.example',
+        'X-Forwarded-Proto': 'https',
+      });
+      expect(forged['issuer']).toBe(t.config.issuer);
+      expect(forged['token_endpoint']).toBe(`${t.config.issuer}/oauth/token`);
+      const answer = await codeFlow(confidential);
+      expect(jwtPayload(answer.json['id_token'])['iss']).toBe(t.config.issuer);
+      expect(jwtPayload(answer.json['access_token'])['iss']).toBe(t.config.issuer);
+      const { location } = await obtainCode(t, confidential, user);
+      expect(location.searchParams.get('iss')).toBe(t.config.issuer);
+    });
+
+    test('I6: both metadata documents are equal, and what they advertise is what happens', async () => {
+      const oidc = await (await fetch(`${t.url}/.well-known/openid-configuration`)).json();
+      const rfc8414 = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        string[]
+      >;
+      expect(rfc8414).toEqual(oidc);
+      expect(rfc8414['grant_types_supported']).toEqual([
+        'authorization_code',
+        'client_credentials',
+        'password',
+        'refresh_token',
+      ]);
+      expect(rfc8414['code_challenge_methods_supported']).toEqual(['S256']);
+      // Each advertised grant works…
+      const cc = await postForm(t, {
+        grant_type: 'client_credentials',
+        client_id: confidential.id,
+        client_secret: SECRET,
+      });
+      const pw = await passwordGrant(t, confidential, user);
+      const code = await codeFlow(confidential);
+      const rt = await refreshGrant(t, confidential, String(pw.json['refresh_token']));
+      expect([cc.status, pw.status, code.status, rt.status]).toEqual([200, 200, 200, 200]);
+      // …with each advertised client authentication method…
+      const viaBasic = await postForm(
+        t,
+        { grant_type: 'client_credentials' },
+        { headers: { Authorization: basic(confidential.id, SECRET) } },
+      );
+      const viaNone = await passwordGrant(t, publicClient, user);
+      expect([viaBasic.status, viaNone.status]).toEqual([200, 200]);
+      // …and nothing unadvertised does.
+      const implicit = await startAuthorization(t, authorizationParams(confidential.id, { response_type: 'token' }));
+      expect(new URL(implicit.location ?? '').searchParams.get('error')).toBe('unsupported_response_type');
+      const plain = await startAuthorization(
+        t,
+        authorizationParams(confidential.id, { code_challenge: pkce().verifier, code_challenge_method: 'plain' }),
+      );
+      expect(new URL(plain.location ?? '').searchParams.get('error')).toBe('invalid_request');
+      const deviceCode = await postForm(t, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: confidential.id,
+        client_secret: SECRET,
+      });
+      expect(deviceCode.json['error']).toBe('unsupported_grant_type');
+      const publicIntrospection = await introspect(t, publicClient, pw.json['access_token']);
+      expect(publicIntrospection.status).toBe(400);
+      expect(publicIntrospection.json['error']).toBe('unauthorized_client');
+      expect(rfc8414['scopes_supported']).toContain('openid');
+      expect(rfc8414['authorization_response_iss_parameter_supported']).toBe(true);
+    });
+
+    test('I7: discovery answers 200 JSON without redirects, and openid-client discovers the server', async () => {
+      const response = await fetch(`${t.url}/.well-known/openid-configuration`, { redirect: 'manual' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      const config = await client.discovery(new URL(t.config.issuer), confidential.id, SECRET, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+      expect(config.serverMetadata().issuer).toBe(t.config.issuer);
+      expect(config.serverMetadata().supportsPKCE()).toBe(true);
+      const token = await client.clientCredentialsGrant(config, {});
+      expect(token.access_token).toBeTruthy();
+    });
+
+    test('I8: access tokens are RFC 9068 JWTs; an ID token is refused as an access token', async () => {
+      const answer = await codeFlow(confidential);
+      const access = String(answer.json['access_token']);
+      expect(jwtHeader(access)['typ']).toBe('at+jwt');
+      const claims = jwtPayload(access);
+      for (const claim of ['iss', 'exp', 'aud', 'sub', 'iat', 'jti', 'client_id', 'cid', 'sid']) {
+        expect(claims[claim], claim).toBeDefined();
+      }
+      expect(claims['aud']).toBe(apiAudience(t.config.issuer));
+      const validated = await oauth.validateJwtAccessToken(
+        as,
+        new Request(`${t.url}/v1/me`, { headers: { Authorization: `Bearer ${access}` } }),
+        apiAudience(t.config.issuer),
+        { [oauth.allowInsecureRequests]: true },
+      );
+      expect(validated.client_id).toBe(confidential.id);
+      expect(await meStatus(t, answer.json['id_token'])).toBe(401);
+    });
+
+    test('V1: revocation needs client authentication; unknown or foreign tokens answer 200 and change nothing', async () => {
+      const mine = await passwordGrant(t, confidential, user);
+      const other = await createClient(t, { ClientSecret: 'other-client-secret-0123' });
+      const unauthenticated = await postForm(
+        t,
+        { token: String(mine.json['refresh_token']) },
+        { path: '/oauth/revoke' },
+      );
+      expect(unauthenticated.status).toBe(400);
+      const wrongSecret = await revoke(
+        t,
+        { id: confidential.id, secret: 'wrong-0123456789' },
+        mine.json['refresh_token'],
+      );
+      expect(wrongSecret.status).toBe(401);
+      for (const token of ['no-such-token', String(mine.json['refresh_token']), String(mine.json['access_token'])]) {
+        const foreign = await revoke(t, other, token);
+        expect(foreign.status).toBe(200);
+      }
+      expect(await meStatus(t, mine.json['access_token'])).toBe(200);
+      expect((await refreshGrant(t, confidential, String(mine.json['refresh_token']))).status).toBe(200);
+      // oauth4webapi accepts the answer (it requires exactly 200).
+      const response = await oauth.revocationRequest(
+        as,
+        { client_id: confidential.id },
+        oauth.ClientSecretPost(SECRET),
+        'unknown-token',
+        { [oauth.allowInsecureRequests]: true },
+      );
+      await expect(oauth.processRevocationResponse(response)).resolves.toBeUndefined();
+    });
+
+    test('V2: a wrong token_type_hint is ignored: every kind of token is searched', async () => {
+      const answer = await passwordGrant(t, confidential, user);
+      const revokeRefreshAsAccess = await revoke(t, confidential, answer.json['refresh_token'], {
+        token_type_hint: 'access_token',
+      });
+      expect(revokeRefreshAsAccess.status).toBe(200);
+      expect((await refreshGrant(t, confidential, String(answer.json['refresh_token']))).json['error']).toBe(
+        'invalid_grant',
+      );
+      const cc = await postForm(t, {
+        grant_type: 'client_credentials',
+        client_id: confidential.id,
+        client_secret: SECRET,
+      });
+      const revokeAccessAsRefresh = await revoke(t, confidential, cc.json['access_token'], {
+        token_type_hint: 'bogus',
+      });
+      expect(revokeAccessAsRefresh.status).toBe(200);
+      const admin = await fetch(`${t.url}/v1/apiclients`, {
+        headers: { Authorization: `Bearer ${String(cc.json['access_token'])}` },
+      });
+      expect(admin.status).toBe(401);
+    });
+
+    test('V3: introspection needs a confidential client; inactive is only {active:false}; active has the claims', async () => {
+      const answer = await passwordGrant(t, confidential, user);
+      const active = await introspect(t, confidential, answer.json['access_token']);
+      expect(active.headers.get('cache-control')).toBe('no-store');
+      expect(active.json).toMatchObject({
+        active: true,
+        client_id: confidential.id,
+        sub: user.uid,
+        token_type: 'Bearer',
+        iss: t.config.issuer,
+        aud: apiAudience(t.config.issuer),
+        scope: 'MeAdmin Shopper',
+      });
+      expect(typeof active.json['exp']).toBe('number');
+      expect(typeof active.json['iat']).toBe('number');
+      const refresh = await introspect(t, confidential, answer.json['refresh_token']);
+      expect(refresh.json).toMatchObject({ active: true, client_id: confidential.id, sub: user.uid });
+      const other = await createClient(t, { ClientSecret: 'other-client-secret-0123' });
+      expect((await introspect(t, other, answer.json['access_token'])).json).toEqual({ active: false });
+      expect((await introspect(t, confidential, 'garbage')).json).toEqual({ active: false });
+      expect(
+        (await introspect(t, { id: confidential.id, secret: undefined }, answer.json['access_token'])).status,
+      ).toBe(401);
+      const response = await oauth.introspectionRequest(
+        as,
+        { client_id: confidential.id },
+        oauth.ClientSecretBasic(SECRET),
+        String(answer.json['access_token']),
+        { [oauth.allowInsecureRequests]: true },
+      );
+      expect((await oauth.processIntrospectionResponse(as, { client_id: confidential.id }, response)).active).toBe(
+        true,
+      );
+    });
+
+    test('V4: after revocation, introspection on another instance says inactive at once', async () => {
+      const answer = await passwordGrant(t, confidential, user);
+      const second = await startServer(loadConfig({ ...process.env, ...envOf(t), PORT: '0' }));
+      try {
+        await revoke(t, confidential, answer.json['refresh_token']);
+        const response = await fetch(`${second.url}/oauth/introspect`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            token: String(answer.json['access_token']),
+            client_id: confidential.id,
+            client_secret: SECRET,
+          }),
+        });
+        expect(await response.json()).toEqual({ active: false });
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('S1: no token, a bad token and a token without the role answer as RFC 6750 says', async () => {
+      const none = await fetch(`${t.url}/v1/me`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="usher"');
+      const bad = await fetch(`${t.url}/v1/me`, { headers: { Authorization: 'Bearer not.a.token' } });
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      const shopper = await passwordGrant(t, confidential, user);
+      const forbidden = await fetch(`${t.url}/v1/apiclients`, {
+        headers: { Authorization: `Bearer ${String(shopper.json['access_token'])}` },
+      });
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="FullAccess/);
+    });
+
+    test('S2: access tokens in the query string are not accepted', async () => {
+      const answer = await passwordGrant(t, confidential, user);
+      const response = await fetch(`${t.url}/v1/me?access_token=${String(answer.json['access_token'])}`);
+      expect([400, 401]).toContain(response.status);
+      expect(response.status).not.toBe(200);
+    });
+
+    test('S3: a token for another audience is refused', async () => {
+      const key = await t.running.context.keys.signingKey();
+      const iat = nowSeconds();
+      const foreign = signJwt(
+        { alg: 'RS256', typ: 'at+jwt', kid: key.kid },
+        {
+          iss: t.config.issuer,
+          aud: 'https://other-resource.example',
+          sub: confidential.id,
+          cid: confidential.id,
+          client_id: confidential.id,
+          jti: 'x',
+          iat,
+          exp: iat + 60,
+          role: 'FullAccess',
+        },
+        key.privateKey,
+      );
+      const response = await fetch(`${t.url}/v1/buyers`, { headers: { Authorization: `Bearer ${foreign}` } });
+      expect(response.status).toBe(401);
+    });
+  });
+}
+
+function envOf(t: TestApp): Record<string, string> {
+  return {
+    DATABASE_URL: t.config.databaseUrl,
+    ISSUER: t.config.issuer,
+    LOG_LEVEL: 'silent',
+    VALIDATE_RESPONSES: 'true',
+  };
+}
