@@ -671,7 +671,7 @@ export interface paths {
         /**
          * Get the signed-in user
          * @description The buyer user the access token was issued to (with an impersonation token, the impersonated user). A token without a
-         *     user (client_credentials) answers 404. Roles MeAdmin, MeXpAdmin, Shopper.
+         *     user (client_credentials) answers 404. Roles MeAdmin, MeXpAdmin, Shopper, FullAccess.
          */
         get: operations["getMe"];
         put?: never;
