@@ -21,7 +21,7 @@ const location = (buyerId: string, id: string) => ({
   Location: `/v1/buyers/${encodeURIComponent(buyerId)}/users/${encodeURIComponent(id)}`,
 });
 
-type PasswordColumns = Pick<UserRow, 'password_hash' | 'password_last_set_date'>;
+type PasswordColumns = Pick<UserRow, 'password_hash' | 'password_last_set_date' | 'tokens_valid_after'>;
 
 /** Checks the policy and hashes; undefined when no password was sent. A weak password stops the write. */
 async function passwordColumns(password: string | undefined): Promise<PasswordColumns | undefined> {
@@ -33,7 +33,9 @@ async function passwordColumns(password: string | undefined): Promise<PasswordCo
       Rule: violation.rule,
     });
   }
-  return { password_hash: await hashPassword(password), password_last_set_date: nowIso() };
+  const now = nowIso();
+  // A new password ends every session signed in with the old one (RFC 9700 §4.14.2).
+  return { password_hash: await hashPassword(password), password_last_set_date: now, tokens_valid_after: now };
 }
 
 const normalizeDate = (value: string | null | undefined): string | null =>
@@ -66,7 +68,7 @@ function newUserRow(buyerId: string, id: string, body: Schema<'User'>, password:
     last_active: null,
     failed_login_attempts: 0,
     locked_until: null,
-    tokens_valid_after: null,
+    tokens_valid_after: password?.tokens_valid_after ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
 import type { Database, UsersTable } from '../db/database.js';
 import { fetchList, type ListOptions } from '../list/list-request.js';
+import { nowIso } from '../shared/time.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -43,6 +44,7 @@ const EDITABLE_COLUMNS = [
   'username_key',
   'password_hash',
   'password_last_set_date',
+  'tokens_valid_after',
   'first_name',
   'last_name',
   'email',
@@ -77,9 +79,16 @@ export async function deleteUser(db: Kysely<Database>, buyerId: string, id: stri
   return result.numDeletedRows > 0n;
 }
 
-/** Moves the user to `buyerId`: its group memberships and user-level profile assignments stay behind (deleted). */
+/**
+ * Moves the user to `buyerId`: its group memberships and user-level profile assignments stay behind (deleted), and
+ * tokens issued before the move stop working, since they name the old buyer and its roles.
+ */
 export async function moveUser(db: Kysely<Database>, uid: string, buyerId: string): Promise<void> {
   await db.deleteFrom('user_group_members').where('user_uid', '=', uid).execute();
   await db.deleteFrom('security_profile_assignments').where('user_uid', '=', uid).execute();
-  await db.updateTable('users').set({ buyer_id: buyerId }).where('uid', '=', uid).execute();
+  await db
+    .updateTable('users')
+    .set({ buyer_id: buyerId, tokens_valid_after: nowIso() })
+    .where('uid', '=', uid)
+    .execute();
 }

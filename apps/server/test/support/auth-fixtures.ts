@@ -1,12 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Schema } from '@usher/api-types';
-import { hashPassword } from '../../src/auth/passwords.js';
 import type { Dialect } from '../../src/config.js';
 import type { Logger } from '../../src/shared/logger.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
-// Users, security profiles and assignments are written straight into the 0002 tables until the Users API is merged;
-// buyers and API clients go through the API.
+// Buyers, API clients, users, security profiles and assignments are all created through the API.
 
 /** A test app whose failure limits are high enough not to interfere, unless a test asks otherwise. */
 export function startAuthTestApp(dialect: Dialect, env: Record<string, string> = {}, logger?: Logger) {
@@ -61,67 +59,50 @@ export interface TestUser {
   password: string;
 }
 
-/** A buyer user with `roles` from a user-level security profile. */
+/** A buyer user with `roles` from a user-level security profile, created through the Users and SecurityProfiles API. */
 export async function createUser(
   t: TestApp,
   buyerId: string,
   options: { roles?: string[]; customRoles?: string[]; active?: boolean; username?: string } = {},
 ): Promise<TestUser> {
-  const db = t.running.context.db;
+  const api = t.as(await t.adminToken());
   const id = unique('user');
-  const uid = randomUUID();
   const username = options.username ?? id;
-  const now = new Date().toISOString();
-  await db
-    .insertInto('users')
-    .values({
-      uid,
-      buyer_id: buyerId,
-      id,
-      username,
-      username_key: username.toLowerCase(),
-      password_hash: await hashPassword(PASSWORD),
-      first_name: 'Test',
-      last_name: 'User',
-      email: `${id}@example.com`,
-      phone: null,
-      terms_accepted: null,
-      active: options.active === false ? 0 : 1,
-      xp: null,
-      date_created: now,
-      password_last_set_date: now,
-      last_active: null,
-      failed_login_attempts: 0,
-      locked_until: null,
-      tokens_valid_after: null,
-    })
-    .execute();
+  const created = await api.POST('/v1/buyers/{buyerID}/users', {
+    params: { path: { buyerID: buyerId } },
+    body: {
+      ID: id,
+      Username: username,
+      Password: PASSWORD,
+      FirstName: 'Test',
+      LastName: 'User',
+      Email: `${id}@example.com`,
+      Active: options.active ?? true,
+    },
+  });
+  if (created.response.status !== 201)
+    throw new Error(`createUser: ${created.response.status} ${JSON.stringify(created.error)}`);
   const roles = options.roles ?? ['Shopper', 'MeAdmin'];
   const customRoles = options.customRoles ?? [];
   if (roles.length + customRoles.length > 0) {
     const profileId = unique('profile');
-    await db
-      .insertInto('security_profiles')
-      .values({
-        id: profileId,
-        name: profileId,
-        roles: JSON.stringify(roles),
-        custom_roles: JSON.stringify(customRoles),
-        xp: null,
-        date_created: now,
-      })
-      .execute();
-    await db
-      .insertInto('security_profile_assignments')
-      .values({
-        security_profile_id: profileId,
-        buyer_id: buyerId,
-        group_uid: null,
-        user_uid: uid,
-        level_key: `user:${uid}`,
-      })
-      .execute();
+    const profile = await api.POST('/v1/securityprofiles', {
+      body: { ID: profileId, Name: profileId, Roles: roles, CustomRoles: customRoles },
+    });
+    if (profile.response.status !== 201)
+      throw new Error(`createUser profile: ${profile.response.status} ${JSON.stringify(profile.error)}`);
+    const assigned = await api.POST('/v1/securityprofiles/assignments', {
+      body: { SecurityProfileID: profileId, BuyerID: buyerId, UserID: id },
+    });
+    if (assigned.response.status !== 204) throw new Error(`createUser assignment: ${assigned.response.status}`);
   }
+  // The internal uid is what tokens carry as `sub`; the API never shows it, so the test reads it back.
+  const { uid } = await t.running.context.db
+    .selectFrom('users')
+    .select('uid')
+    .where('buyer_id', '=', buyerId)
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return { uid, id, buyerId, username, password: PASSWORD };
 }
 

@@ -237,8 +237,8 @@ export interface paths {
         /**
          * Create or replace a user
          * @description Replaces the user with this ID (fields left out return to their defaults, xp is replaced), or creates it.
-         *     Leaving `Password` out keeps the stored password. A body `ID` different from the path renames the user.
-         *     Roles BuyerUserAdmin, FullAccess.
+         *     Leaving `Password` out keeps the stored password; a new `Password` revokes every token issued to the user before
+         *     it. A body `ID` different from the path renames the user. Roles BuyerUserAdmin, FullAccess.
          */
         put: operations["saveUser"];
         post?: never;
@@ -252,7 +252,8 @@ export interface paths {
         /**
          * Partially update a user
          * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null). A new `ID`
-         *     renames the user. Roles BuyerUserAdmin, FullAccess.
+         *     renames the user; a new `Password` revokes every token issued to the user before it. Roles BuyerUserAdmin,
+         *     FullAccess.
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -278,8 +279,8 @@ export interface paths {
          * @description Moves the user to another buyer, keeping its ID, username, password and xp. The user leaves the old buyer's
          *     user groups and loses its user-level security profile assignments there. `orders` (None, Unsubmitted or All) is
          *     required for OrderCloud compatibility; Usher holds no orders, so nothing else moves whatever its value.
-         *     An unknown target buyer is 404; a user with the same ID in the target buyer is 409 `IdExists`.
-         *     No request body. Roles BuyerUserAdmin, FullAccess.
+         *     Tokens issued to the user before the move stop working. An unknown target buyer is 404; a user with the same
+         *     ID in the target buyer is 409 `IdExists`. No request body. Roles BuyerUserAdmin, FullAccess.
          */
         post: operations["moveUser"];
         delete?: never;
