@@ -1,8 +1,14 @@
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, type TestApp } from '@usher/server/testing';
+import {
+  jwtPayload,
+  signInSetup,
+  startAuthTestApp,
+  type TestClient,
+  type TestUser,
+} from '@usher/server/testing/auth-fixtures';
+import { DIALECTS } from '@usher/server/testing/dialects';
 import { Auth, Configuration, Me, type OrderCloudError, Tokens, Users } from 'ordercloud-javascript-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jwtPayload, signInSetup, startAuthTestApp, type TestClient, type TestUser } from '../support/auth-fixtures.js';
-import { DIALECTS } from '../support/dialects.js';
-import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, type TestApp } from '../support/test-app.js';
 
 // The official ordercloud-javascript-sdk, unchanged, pointed at Usher.
 
