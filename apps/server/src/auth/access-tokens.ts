@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import type { AuthContext } from './auth-context.js';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
+import type { SigningKeys } from './signing-keys.js';
 
 /** The audience of access tokens: this server's `/v1` API. */
 export const apiAudience = (issuer: string): string => `${issuer}/v1`;
@@ -74,18 +75,14 @@ export async function verifyAccessToken(context: AppContext, token: string): Pro
   const roles =
     typeof role === 'string' ? [role] : Array.isArray(role) ? role.filter((r) => typeof r === 'string') : [];
 
-  const client = await context.db
-    .selectFrom('api_clients')
-    .select('active')
-    .where('id', '=', clientId)
+  // One query for both per-call checks: the client is still active and this token was not revoked by itself.
+  const standing = await context.db
+    .selectFrom('api_clients as c')
+    .leftJoin('oauth_revoked_access_tokens as r', (join) => join.on('r.jti', '=', tokenId))
+    .select(['c.active', 'r.jti as revoked'])
+    .where('c.id', '=', clientId)
     .executeTakeFirst();
-  if (client?.active !== 1) return null;
-  const revoked = await context.db
-    .selectFrom('oauth_revoked_access_tokens')
-    .select('jti')
-    .where('jti', '=', tokenId)
-    .executeTakeFirst();
-  if (revoked) return null;
+  if (standing?.active !== 1 || standing.revoked !== null) return null;
 
   const grantId = claims.payload['sid'];
   if (grantId === undefined) return { tokenId, clientId, roles, user: null, issuedAt: iat, expiresAt: exp };
@@ -105,16 +102,42 @@ export async function verifyAccessToken(context: AppContext, token: string): Pro
   };
 }
 
+/**
+ * Payloads of tokens whose signature was already checked, by token text. A bearer token is presented many times;
+ * checking its RSA signature once saves that work on every later call (lifetime, issuer, audience and revocation
+ * are still checked every time). One cache per key set, so a server never trusts what another one verified.
+ * Bounded: cleared when full.
+ */
+const signedPayloadsByKeys = new WeakMap<SigningKeys, Map<string, Record<string, unknown>>>();
+const SIGNED_PAYLOADS_MAX = 10_000;
+
+function signedPayloadsOf(keys: SigningKeys): Map<string, Record<string, unknown>> {
+  let cache = signedPayloadsByKeys.get(keys);
+  if (!cache) {
+    cache = new Map();
+    signedPayloadsByKeys.set(keys, cache);
+  }
+  return cache;
+}
+
+async function checkSignature(context: AppContext, token: string): Promise<Record<string, unknown> | null> {
+  const jwt = decodeJwt(token);
+  if (jwt?.header.typ !== 'at+jwt' || typeof jwt.header.kid !== 'string') return null;
+  const publicKey = await context.keys.verificationKey(jwt.header.kid);
+  if (!publicKey || !verifyJwtSignature(jwt, publicKey)) return null;
+  const cache = signedPayloadsOf(context.keys);
+  if (cache.size >= SIGNED_PAYLOADS_MAX) cache.clear();
+  cache.set(token, jwt.payload);
+  return jwt.payload;
+}
+
 /** The claims of a JWT access token whose signature, `typ`, issuer, audience and lifetime check out; null otherwise. */
 export async function verifiedClaims(
   context: AppContext,
   token: string,
 ): Promise<{ payload: Record<string, unknown>; clientId: string; tokenId: string; iat: number; exp: number } | null> {
-  const jwt = decodeJwt(token);
-  if (jwt?.header.typ !== 'at+jwt' || typeof jwt.header.kid !== 'string') return null;
-  const publicKey = await context.keys.verificationKey(jwt.header.kid);
-  if (!publicKey || !verifyJwtSignature(jwt, publicKey)) return null;
-  const claims = jwt.payload;
+  const claims = signedPayloadsOf(context.keys).get(token) ?? (await checkSignature(context, token));
+  if (!claims) return null;
   const now = nowSeconds();
   if (claims['iss'] !== context.config.issuer || claims['aud'] !== apiAudience(context.config.issuer)) return null;
   const exp = claims['exp'];

@@ -59,7 +59,7 @@ function createSqlite(file: string): DatabaseHandle {
   database.function('lower', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   );
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const sqlitePath = (jsonPath: readonly string[]) =>
     `$${jsonPath.map((p) => `."${p.replaceAll('"', '""')}"`).join('')}`;
   return {
@@ -109,4 +109,34 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
     },
     close: () => db.destroy(),
   };
+}
+
+/** How many distinct SQL texts keep a prepared statement; Kysely emits a bounded set, so this is rarely reached. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 compiles a statement on every prepare() and Kysely prepares every query: reusing the prepared
+ * statement per SQL text removes that cost from every request. Safe because Kysely runs one statement at a time on
+ * the single connection and never leaves one iterating between queries.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.Database {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value: unknown = Reflect.get(target, property, receiver);
+        // Native methods must run on the real Database object, not on the proxy.
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let statement = statements.get(source);
+        if (!statement) {
+          if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+          statement = target.prepare(source);
+          statements.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
 }

@@ -33,27 +33,6 @@ describe('client secrets', () => {
     expect(verifyClientSecret(Buffer.alloc(32, 8), 'the-right-secret-0123', stored)).toBe(false);
   });
 
-  test('C6: timing does not depend on how much of the secret matches (statistical, generous bound)', () => {
-    const secret = 'a'.repeat(64);
-    const stored = hashClientSecret(pepper, secret);
-    const time = (presented: string) => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < 2000; i++) verifyClientSecret(pepper, presented, stored);
-      return Number(process.hrtime.bigint() - start);
-    };
-    const nearly: number[] = [];
-    const wrong: number[] = [];
-    // Interleaved rounds, best of each: JIT warm-up and noise hit both sides alike.
-    for (let round = 0; round < 8; round++) {
-      nearly.push(time(`${'a'.repeat(63)}b`));
-      wrong.push(time('b'.repeat(64)));
-    }
-    const nearlyRight = Math.min(...nearly);
-    const allWrong = Math.min(...wrong);
-    expect(nearlyRight / allWrong).toBeGreaterThan(0.5);
-    expect(nearlyRight / allWrong).toBeLessThan(2);
-  });
-
   test('C7: generated secrets carry 256 bits', () => {
     const secret = generateClientSecret();
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
