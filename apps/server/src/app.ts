@@ -1,5 +1,6 @@
 import express from 'express';
 import type { AppContext } from './app-context.js';
+import { docsRouter } from './docs/docs.routes.js';
 import { bindOperations, unmatchedRoute } from './http/bind.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { handlers } from './http/handlers.js';
@@ -20,6 +21,8 @@ export function createApp(context: AppContext): express.Express {
       next();
     });
   }
+  // The documentation site and the spec itself, outside the API's operations.
+  app.use(docsRouter());
   app.use(express.json({ limit: '256kb' }));
   // extended: false keeps repeated parameters as arrays, which the spec then refuses (RFC 6749 §3.2).
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));

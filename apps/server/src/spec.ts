@@ -10,6 +10,9 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface SpecOperation {
   operationId: string;
+  /** The operation's one-line summary, as the documentation shows it. */
+  summary: string;
+  tags: readonly string[];
   method: HttpMethod;
   /** The path as openapi.yaml writes it, e.g. `/v1/buyers/{buyerID}`. */
   path: string;
@@ -38,12 +41,16 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
   const operations: SpecOperation[] = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of HTTP_METHODS) {
-      const op = item[method] as { operationId?: string; security?: Array<Record<string, string[]>> } | undefined;
+      const op = item[method] as
+        | { operationId?: string; summary?: string; tags?: string[]; security?: Array<Record<string, string[]>> }
+        | undefined;
       if (!op) continue;
       if (!op.operationId) throw new Error(`openapi.yaml: ${method.toUpperCase()} ${path} has no operationId`);
       const security = op.security ?? spec.security ?? [];
       operations.push({
         operationId: op.operationId,
+        summary: op.summary ?? '',
+        tags: op.tags ?? [],
         method,
         path,
         expressPath: path.replace(/\{([^}]+)\}/g, ':$1'),

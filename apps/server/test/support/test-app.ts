@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { paths } from '@usher/api-types';
-import createClient, { type Client } from 'openapi-fetch';
+import { createClient, requestToken, type UsherClient } from '@usher/client';
 import pg from 'pg';
 import { type Config, type Dialect, loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
@@ -19,10 +18,10 @@ export interface TestApp {
   url: string;
   running: RunningServer;
   config: Config;
-  /** A typed client over the spec's `paths`: a spec change the test no longer matches fails to compile. */
-  client: Client<paths>;
-  /** A client whose requests carry `token`. */
-  as(token: string): Client<paths>;
+  /** The published client (`@usher/client`), without a token: a spec change the tests no longer match fails to compile. */
+  client: UsherClient;
+  /** A client whose requests all carry `token`. */
+  as(token: string): UsherClient;
   /** A FullAccess token of the admin client (cached). */
   adminToken(): Promise<string>;
   /** A client_credentials token for any client. */
@@ -73,26 +72,21 @@ export async function startTestApp(
   const running = await startServer(config, options.logger);
   const url = running.url;
   const token = async (clientId: string, clientSecret: string, scope?: string) => {
-    const body = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    });
-    if (scope !== undefined) body.set('scope', scope);
-    const response = await fetch(`${url}/oauth/token`, { method: 'POST', body });
-    const json = (await response.json()) as { access_token?: string };
-    if (!response.ok || !json.access_token)
-      throw new Error(`token request failed: ${response.status} ${JSON.stringify(json)}`);
-    return json.access_token;
+    const result = await requestToken(
+      { grantType: 'client_credentials', clientId, clientSecret, ...(scope === undefined ? {} : { scope }) },
+      { baseUrl: url },
+    );
+    if (result.error) throw new Error(`token request failed: ${JSON.stringify(result.error)}`);
+    return result.data.accessToken;
   };
   let cachedAdminToken: string | undefined;
-  const as = (bearer: string) => createClient<paths>({ baseUrl: url, headers: { Authorization: `Bearer ${bearer}` } });
+  const as = (bearer: string) => createClient({ baseUrl: url, headers: { Authorization: `Bearer ${bearer}` } });
   return {
     dialect,
     url,
     running,
     config,
-    client: createClient<paths>({ baseUrl: url }),
+    client: createClient({ baseUrl: url }),
     as,
     token,
     adminToken: async () => {
