@@ -1,10 +1,10 @@
 import { createClient, requestToken } from '@usher/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signInSetup } from '../support/auth-fixtures.js';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestApp, type TestApp } from '../support/test-app.js';
 
-// @usher/client against the real server. The password and refresh_token grants are covered by the client's unit
-// tests against their wire contract until the authorization server implements them.
+// @usher/client against the real server: every grant it speaks, its refresh and its typed errors.
 for (const dialect of DIALECTS) {
   describe(`${dialect}: @usher/client`, () => {
     let t: TestApp;
@@ -93,6 +93,61 @@ for (const dialect of DIALECTS) {
       const result = await stale.GET('/v1/buyers');
       expect(result.response.status).toBe(401);
       expect(result.error?.Errors[0]?.ErrorCode).toBe('InvalidToken');
+    });
+
+    test('signs a user in with the password grant, lists users, and refreshes with the refresh token', async () => {
+      const { client, user } = await signInSetup(t, {
+        client: { ClientSecret: 'client-package-secret-0123' },
+        roles: ['BuyerUserReader', 'MeAdmin'],
+      });
+      let now = Date.now();
+      const usher = createClient({
+        baseUrl: t.url,
+        auth: {
+          clientId: client.id,
+          clientSecret: 'client-package-secret-0123',
+          username: user.username,
+          password: user.password,
+        },
+        now: () => now,
+      });
+      const first = await usher.auth?.getToken();
+      expect(first?.data).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, refreshToken: expect.any(String) });
+      const listed = await usher.list('/v1/buyers/{buyerID}/users', {
+        path: { buyerID: user.buyerId },
+        filters: { Username: user.username },
+      });
+      expect(listed.data?.Items.map((item) => item.ID)).toEqual([user.id]);
+      now += 3_590_000;
+      const second = await usher.auth?.getToken();
+      expect(second?.data?.accessToken).not.toBe(first?.data?.accessToken);
+      expect(second?.data?.refreshToken).not.toBe(first?.data?.refreshToken);
+      // The rotated-away refresh token is spent: presenting it again fails (and revokes the chain).
+      const replay = await requestToken(
+        {
+          grantType: 'refresh_token',
+          clientId: client.id,
+          clientSecret: 'client-package-secret-0123',
+          refreshToken: String(first?.data?.refreshToken),
+        },
+        { baseUrl: t.url },
+      );
+      expect(replay.error?.error).toBe('invalid_grant');
+      // The replay revoked the chain: the refreshed access token is dead, and the client signs in again on its own.
+      expect((await t.as(String(second?.data?.accessToken)).GET('/v1/me')).response.status).toBe(401);
+      const me = await usher.GET('/v1/me');
+      expect(me.response.status).toBe(200);
+      expect(me.data?.ID).toBe(user.id);
+    });
+
+    test('a wrong password arrives as a typed OAuth error with the OrderCloud code', async () => {
+      const { client, user } = await signInSetup(t);
+      const result = await requestToken(
+        { grantType: 'password', clientId: client.id, username: user.username, password: 'Wrong-Password-9' },
+        { baseUrl: t.url },
+      );
+      expect(result.error?.error).toBe('invalid_grant');
+      expect(result.error?.Errors[0]?.ErrorCode).toBe('Auth.InvalidUsernameOrPassword');
     });
   });
 }
