@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { specOperations } from '../../src/spec.js';
+import { launchChromium } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Debian's Chromium; the test never downloads a browser. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** The repo's ignored output folder; CI keeps the screenshots as artifacts. */
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../../out/screenshots');
 
@@ -24,17 +24,7 @@ describe('sqlite: /docs in a browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await openPage();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });

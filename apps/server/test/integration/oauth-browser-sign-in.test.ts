@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as oauth from 'oauth4webapi';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   createBuyer,
@@ -11,15 +11,13 @@ import {
   type TestClient,
   type TestUser,
 } from '../support/auth-fixtures.js';
+import { launchChromium } from '../support/browser.js';
 import { DIALECTS } from '../support/dialects.js';
 import { startAppAtIssuer } from '../support/own-url-app.js';
 import type { TestApp } from '../support/test-app.js';
 
 /** Screenshots land in the repository's gitignored out/ folder. */
 const OUT_DIR = fileURLToPath(new URL('../../../../out/', import.meta.url));
-
-// Debian's chromium, never a downloaded browser.
-const CHROMIUM = '/usr/bin/chromium';
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: the sign-in page in a real browser`, () => {
@@ -35,17 +33,7 @@ for (const dialect of DIALECTS) {
       // A public client: PKCE is what protects its code.
       client = await createClient(t, { ClientSecret: null, RedirectUris: [redirectUri], AppName: 'Acme Storefront' });
       user = await createUser(t, buyerId, { roles: ['Shopper', 'MeAdmin'] });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       fs.mkdirSync(OUT_DIR, { recursive: true });
     });
     afterAll(async () => {
