@@ -71,12 +71,13 @@ export interface paths {
          * List buyers
          * @description Lists buyers, ordered by ID unless `sortBy` says otherwise. `search` matches ID and Name; sortable are ID, Name
          *     and DateCreated. Any other query key is a filter (see Lists above). Roles BuyerAdmin, BuyerReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listBuyers"];
         put?: never;
         /**
          * Create a buyer
-         * @description Creates a buyer; the ID is generated when absent. Roles BuyerAdmin, FullAccess.
+         * @description Creates a buyer; the ID is generated when absent. Roles BuyerAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createBuyer"];
         delete?: never;
@@ -97,19 +98,20 @@ export interface paths {
         };
         /**
          * Get a buyer
-         * @description Roles BuyerAdmin, BuyerReader, FullAccess.
+         * @description Roles BuyerAdmin, BuyerReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getBuyer"];
         /**
          * Create or replace a buyer
          * @description Replaces the buyer with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     A body `ID` different from the path renames the buyer. Roles BuyerAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveBuyer"];
         post?: never;
         /**
          * Delete a buyer
-         * @description Deletes the buyer with its users and user groups. Roles BuyerAdmin, FullAccess.
+         * @description Deletes the buyer with its users and user groups. Roles BuyerAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteBuyer"];
         options?: never;
@@ -118,6 +120,7 @@ export interface paths {
          * Partially update a buyer
          * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null).
          *     A new `ID` renames the buyer. Roles BuyerAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchBuyer"];
         trace?: never;
@@ -134,6 +137,7 @@ export interface paths {
          * @description Lists API clients, ordered by ID unless `sortBy` says otherwise. Client secrets are never returned. `search`
          *     matches ID and AppName; sortable are ID and AppName. Any other query key is a filter (see Lists above).
          *     Roles ApiClientAdmin, ApiClientReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listApiClients"];
         put?: never;
@@ -141,6 +145,7 @@ export interface paths {
          * Create an API client
          * @description Creates an API client; the ID is generated (a GUID) when absent. A client with a `ClientSecret` is confidential and
          *     must present it on every grant; the secret is stored as a keyed hash and never returned. Roles ApiClientAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createApiClient"];
         delete?: never;
@@ -161,26 +166,27 @@ export interface paths {
         };
         /**
          * Get an API client
-         * @description Roles ApiClientAdmin, ApiClientReader, FullAccess.
+         * @description Roles ApiClientAdmin, ApiClientReader, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["getApiClient"];
         /**
          * Create or replace an API client
          * @description Replaces the API client with this ID or creates it. Leaving `ClientSecret` out of a replacement keeps the stored secret;
          *     `null` removes it (the client becomes public). Roles ApiClientAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveApiClient"];
         post?: never;
         /**
          * Delete an API client
-         * @description Deletes the API client; tokens it issued stop working at once. Roles ApiClientAdmin, FullAccess.
+         * @description Deletes the API client; tokens it issued stop working at once. Roles ApiClientAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteApiClient"];
         options?: never;
         head?: never;
         /**
          * Partially update an API client
-         * @description Changes only the fields given; `xp` is deep-merged. Roles ApiClientAdmin, FullAccess.
+         * @description Changes only the fields given; `xp` is deep-merged. Roles ApiClientAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchApiClient"];
         trace?: never;
@@ -201,6 +207,7 @@ export interface paths {
          *     `search` matches ID, Username, LastName, FirstName and Email; sortable are ID, Username, FirstName, LastName,
          *     Email, DateCreated and PasswordLastSetDate. Any other query key is a filter (see Lists above).
          *     `userGroupID` keeps only members of that group. Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUsers"];
         put?: never;
@@ -209,6 +216,7 @@ export interface paths {
          * @description Creates a user in the buyer; the ID is generated when absent. `Username` must be unique across all buyers
          *     (case-insensitively): a duplicate is 409 `User.UsernameMustBeUnique`. A `Password` that breaks the policy is 400
          *     `PasswordReset.InsecurePassword` and nothing is created. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUser"];
         delete?: never;
@@ -231,7 +239,7 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         * @description Roles BuyerUserAdmin, BuyerUserReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getUser"];
         /**
@@ -239,12 +247,13 @@ export interface paths {
          * @description Replaces the user with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     Leaving `Password` out keeps the stored password. A body `ID` different from the path renames the user.
          *     Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         put: operations["saveUser"];
         post?: never;
         /**
          * Delete a user
-         * @description Deletes the user with its group memberships and security profile assignments. Roles BuyerUserAdmin, FullAccess.
+         * @description Deletes the user with its group memberships and security profile assignments. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -253,6 +262,7 @@ export interface paths {
          * Partially update a user
          * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null). A new `ID`
          *     renames the user. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -280,6 +290,7 @@ export interface paths {
          *     required for OrderCloud compatibility; Usher holds no orders, so nothing else moves whatever its value.
          *     An unknown target buyer is 404; a user with the same ID in the target buyer is 409 `IdExists`.
          *     No request body. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["moveUser"];
         delete?: never;
@@ -303,12 +314,13 @@ export interface paths {
          * @description Lists the buyer's user groups, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID,
          *     Name and Description; sortable are ID and Name. Any other query key is a filter. Roles UserGroupAdmin,
          *     UserGroupReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUserGroups"];
         put?: never;
         /**
          * Create a user group
-         * @description Creates a user group in the buyer; the ID is generated when absent. Roles UserGroupAdmin, FullAccess.
+         * @description Creates a user group in the buyer; the ID is generated when absent. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUserGroup"];
         delete?: never;
@@ -331,6 +343,7 @@ export interface paths {
          * List user group assignments
          * @description Lists which users belong to which groups of the buyer, ordered by UserGroupID, then UserID.
          *     Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUserGroupAssignments"];
         put?: never;
@@ -338,6 +351,7 @@ export interface paths {
          * Add a user to a user group
          * @description Makes the user a member of the group; both belong to this buyer. Assigning twice is harmless.
          *     Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["saveUserGroupAssignment"];
         delete?: never;
@@ -360,26 +374,27 @@ export interface paths {
         };
         /**
          * Get a user group
-         * @description Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         * @description Roles UserGroupAdmin, UserGroupReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getUserGroup"];
         /**
          * Create or replace a user group
          * @description Replaces the user group with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     A body `ID` different from the path renames the group; its members stay. Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         put: operations["saveUserGroup"];
         post?: never;
         /**
          * Delete a user group
-         * @description Deletes the group with its memberships and security profile assignments. Roles UserGroupAdmin, FullAccess.
+         * @description Deletes the group with its memberships and security profile assignments. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUserGroup"];
         options?: never;
         head?: never;
         /**
          * Partially update a user group
-         * @description Changes only the fields given; `xp` is deep-merged. A new `ID` renames the group. Roles UserGroupAdmin, FullAccess.
+         * @description Changes only the fields given; `xp` is deep-merged. A new `ID` renames the group. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         patch: operations["patchUserGroup"];
         trace?: never;
@@ -405,6 +420,7 @@ export interface paths {
          * Remove a user from a user group
          * @description Ends the user's membership of the group; 404 when the group, the user or the membership does not exist.
          *     Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUserGroupAssignment"];
         options?: never;
@@ -424,6 +440,7 @@ export interface paths {
          * @description Lists security profiles, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID and Name;
          *     sortable are ID and Name. Any other query key is a filter. Roles SecurityProfileAdmin, SecurityProfileReader,
          *     FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listSecurityProfiles"];
         put?: never;
@@ -431,6 +448,7 @@ export interface paths {
          * Create a security profile
          * @description Creates a security profile; the ID is generated when absent. `Roles` must be OrderCloud ApiRoles; `CustomRoles`
          *     are free names. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createSecurityProfile"];
         delete?: never;
@@ -450,6 +468,7 @@ export interface paths {
          * List security profile assignments
          * @description Lists assignments of security profiles to buyers, user groups and users, ordered by SecurityProfileID, BuyerID,
          *     UserGroupID, then UserID. Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listSecurityProfileAssignments"];
         put?: never;
@@ -458,6 +477,7 @@ export interface paths {
          * @description Assigns the profile to a buyer (BuyerID only), to one of its user groups (with UserGroupID) or to one of its
          *     users (with UserID); not both UserGroupID and UserID. Assigning twice is harmless. Roles SecurityProfileAdmin,
          *     FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["saveSecurityProfileAssignment"];
         delete?: never;
@@ -478,26 +498,27 @@ export interface paths {
         };
         /**
          * Get a security profile
-         * @description Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         * @description Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["getSecurityProfile"];
         /**
          * Create or replace a security profile
          * @description Replaces the profile with this ID (fields left out return to their defaults), or creates it. A body `ID`
          *     different from the path renames it; its assignments follow. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveSecurityProfile"];
         post?: never;
         /**
          * Delete a security profile
-         * @description Deletes the profile with all its assignments. Roles SecurityProfileAdmin, FullAccess.
+         * @description Deletes the profile with all its assignments. Roles SecurityProfileAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteSecurityProfile"];
         options?: never;
         head?: never;
         /**
          * Partially update a security profile
-         * @description Changes only the fields given (lists are replaced). A new `ID` renames it. Roles SecurityProfileAdmin, FullAccess.
+         * @description Changes only the fields given (lists are replaced). A new `ID` renames it. Roles SecurityProfileAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchSecurityProfile"];
         trace?: never;
@@ -519,6 +540,7 @@ export interface paths {
          * Remove a security profile assignment
          * @description Removes the assignment at buyer level (buyerID only), group level (with userGroupID) or user level (with userID).
          *     404 when the profile, buyer, group, user or the assignment does not exist. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteSecurityProfileAssignment"];
         options?: never;
@@ -672,6 +694,7 @@ export interface paths {
          * Get the signed-in user
          * @description The buyer user the access token was issued to (with an impersonation token, the impersonated user). A token without a
          *     user (client_credentials) answers 404. Roles MeAdmin, MeXpAdmin, Shopper, FullAccess.
+         *     Buyer users read only themselves.
          */
         get: operations["getMe"];
         put?: never;
@@ -701,6 +724,7 @@ export interface paths {
          * @description Issues an access token (and a refresh token when the client's RefreshTokenDuration > 0) for the user through the
          *     API client `ClientID`, which must be active and allow the user's buyer. The token carries the requested roles that the
          *     user has, and an `imp` claim naming the impersonator. Roles BuyerImpersonation, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUserAccessToken"];
         delete?: never;
@@ -726,7 +750,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke all of a user's tokens
-         * @description Every access and refresh token issued to the user so far stops working at once. Roles BuyerUserAdmin, FullAccess.
+         * @description Every access and refresh token issued to the user so far stops working at once. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["revokeUserTokens"];
         options?: never;
@@ -750,7 +774,7 @@ export interface paths {
         put?: never;
         /**
          * Unlock a locked-out user
-         * @description Clears the lockout and the failed sign-in count, so the user can sign in again at once. Roles BuyerUserAdmin, FullAccess.
+         * @description Clears the lockout and the failed sign-in count, so the user can sign in again at once. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["unlockUser"];
         delete?: never;
@@ -1176,7 +1200,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
-        /** @description The token has none of the roles the operation accepts. `WWW-Authenticate` says `insufficient_scope`. */
+        /**
+         * @description The token has none of the roles the operation accepts (`InsufficientRoles`; `WWW-Authenticate` says
+         *     `insufficient_scope`), or a buyer user's token called marketplace administration (`Auth.UserNotAuthorizedToAdmin`).
+         */
         Forbidden: {
             headers: {
                 /** @description `Bearer realm="usher", error="insufficient_scope", scope="<accepted roles>"`. */
