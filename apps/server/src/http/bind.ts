@@ -104,6 +104,10 @@ function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
         res.json(result.body);
       } else if ('html' in result) {
         res.type('html').send(result.html);
+      } else if ('text' in result) {
+        // The handler's Content-Type header (e.g. Prometheus' versioned text/plain) wins over Express's default.
+        if (!res.get('Content-Type')) res.type('text/plain');
+        res.send(result.text);
       } else {
         res.end();
       }

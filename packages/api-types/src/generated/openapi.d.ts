@@ -24,6 +24,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: `http_requests_total` and `http_request_duration_seconds` by method, route template
+         *     (e.g. `/v1/buyers/{buyerID}`, or `unmatched`) and status, plus the process's CPU, memory, event-loop lag, heap
+         *     and open file descriptors. Needs no OAuth token, because scrapers have none: it reveals counts and timings, never
+         *     data. When `METRICS_TOKEN` is configured, it needs `Authorization: Bearer <METRICS_TOKEN>` and answers 401
+         *     otherwise.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth/token": {
         parameters: {
             query?: never;
@@ -1467,6 +1491,32 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP http_requests_total HTTP requests answered, by method, route template and status.
+                     *     # TYPE http_requests_total counter
+                     *     http_requests_total{method="GET",route="/v1/buyers",status="200"} 3
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
     createToken: {
