@@ -16,6 +16,7 @@ import {
   userNotAuthorizedToAdmin,
 } from './errors.js';
 import type { AnyHandler } from './handlers.js';
+import { rejectNulCharacters } from './input-guards.js';
 import type { ApiRequest, Handlers } from './operation.js';
 
 /**
@@ -143,7 +144,13 @@ export function bindOperations(app: express.Express, context: AppContext, option
   for (const operation of operations) {
     const handler = table[operation.operationId];
     if (!handler) continue;
-    app[operation.method](operation.expressPath, authorize(operation, context), ...validator, invoke(handler, context));
+    app[operation.method](
+      operation.expressPath,
+      authorize(operation, context),
+      ...validator,
+      rejectNulCharacters,
+      invoke(handler, context),
+    );
   }
   return operations;
 }
