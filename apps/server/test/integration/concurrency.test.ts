@@ -76,6 +76,10 @@ for (const dialect of DIALECTS) {
         });
         expect(res.response.status).toBe(201);
       }
+      const profile = await api.POST('/v1/securityprofiles', {
+        body: { ID: 'race-profile', Name: 'Race', Roles: ['Shopper'] },
+      });
+      expect(profile.response.status).toBe(201);
       const path = (buyerID: string, userID: string) => ({ params: { path: { buyerID, userID } } });
       const operations: Array<() => Promise<{ response: Response }>> = [];
       for (const userID of users) {
@@ -88,6 +92,10 @@ for (const dialect of DIALECTS) {
           );
         }
         operations.push(
+          () =>
+            api.POST('/v1/securityprofiles/assignments', {
+              body: { SecurityProfileID: 'race-profile', BuyerID: 'race-a', UserID: userID },
+            }),
           () =>
             api.PATCH('/v1/buyers/{buyerID}/users/{userID}', { ...path('race-a', userID), body: { FirstName: 'P' } }),
           () =>
@@ -129,7 +137,7 @@ for (const dialect of DIALECTS) {
         await countRows(
           t,
           sql`select count(*) as n from security_profile_assignments a left join users u on u.uid = a.user_uid
-              where a.user_uid is not null and u.uid is null`,
+              where a.user_uid is not null and (u.uid is null or u.buyer_id <> a.buyer_id)`,
         ),
       ).toBe(0);
       expect(
