@@ -33,6 +33,10 @@ function sample(pid: number, atSeconds: number): Sample {
   };
 }
 
+function soakUser(id: string) {
+  return { ID: id, Username: id, FirstName: 'Soak', LastName: 'User', Email: `${id}@example.com`, Active: true };
+}
+
 /** Least-squares slope of y over x. */
 export function slope(points: ReadonlyArray<readonly [number, number]>): number {
   const n = points.length;
@@ -64,6 +68,19 @@ async function main(): Promise<void> {
     });
     const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
     const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    // Users need a buyer, and the PATCH below a first user, before the load starts.
+    const setup = [
+      ['/v1/buyers', { ID: 'soak-users', Name: 'Soak users' }],
+      ['/v1/buyers/soak-users/users', soakUser('soak-user-first')],
+    ] as const;
+    for (const [setupPath, body] of setup) {
+      const created = await fetch(`${usher.url}${setupPath}`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(body),
+      });
+      if (created.status !== 201) throw new Error(`soak setup ${setupPath}: ${created.status}`);
+    }
     log(`Soak: ${seconds} s at ${rate} req/s of mixed traffic against ${usher.url} (pid ${pid})`);
     const samples: Sample[] = [sample(pid, 0)];
     const started = Date.now();
@@ -108,6 +125,23 @@ async function main(): Promise<void> {
               }).toString(),
             },
             { method: 'GET', path: '/healthz' },
+            {
+              method: 'POST',
+              path: '/v1/buyers/soak-users/users',
+              headers: auth,
+              setupRequest: (request) => ({ ...request, body: JSON.stringify(soakUser(`soak-user-${counter++}`)) }),
+            },
+            {
+              method: 'GET',
+              path: '/v1/buyers/soak-users/users?pageSize=20&search=soak&sortBy=!DateCreated',
+              headers: auth,
+            },
+            {
+              method: 'PATCH',
+              path: '/v1/buyers/soak-users/users/soak-user-first',
+              headers: auth,
+              body: JSON.stringify({ FirstName: 'Patched', xp: { touched: true } }),
+            },
           ],
         },
         (error, finished) => (error ? reject(error) : resolve(finished)),

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { DialectCapabilities } from './db/create-db.js';
 import type { Database } from './db/database.js';
 import type { FailureLimiter } from './oauth/failure-limiter.js';
+import type { HttpMetrics } from './observability/http-metrics.js';
 import type { Logger } from './shared/logger.js';
 
 /** Everything a handler may use besides its request. Built once per app in main.ts or a test. */
@@ -17,4 +18,6 @@ export interface AppContext {
   secretPepper: Buffer;
   /** Throttles failed client authentications and sign-ins (oauth/failure-limiter.ts). */
   failures: FailureLimiter;
+  /** Request counts and durations, and process metrics, served by GET /metrics. */
+  metrics: HttpMetrics;
 }

@@ -20,6 +20,12 @@ export interface Config {
   clientSecretOverlapSeconds: number;
   /** Express `trust proxy` hop count: how many proxies' X-Forwarded-For entries to believe (0 = none). */
   trustProxyHops: number;
+  /** Browser origins allowed to call the API cross-origin (CORS); empty turns CORS off. */
+  corsOrigins: readonly string[];
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`; otherwise it is open. */
+  metricsToken: string | null;
+  /** How long a shutdown waits for in-flight requests before closing their connections, in seconds. */
+  shutdownGraceSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +62,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env['CLIENT_SECRET_OVERLAP_SECONDS'],
     0,
   );
+  const corsOrigins = parseOrigins(env['CORS_ORIGINS']);
+  const metricsToken = nonEmpty(env['METRICS_TOKEN']) ?? null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters long.');
+  }
+  const shutdownGraceSeconds = parseCount('SHUTDOWN_GRACE_SECONDS', env['SHUTDOWN_GRACE_SECONDS'], 10);
   return {
     port,
     databaseUrl: dialect === 'sqlite' && databaseUrl !== ':memory:' ? path.resolve(databaseUrl) : databaseUrl,
@@ -67,7 +79,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit,
     trustProxyHops,
     clientSecretOverlapSeconds,
+    corsOrigins,
+    metricsToken,
+    shutdownGraceSeconds,
   };
+}
+
+/** A comma list of exact origins (`https://shop.example.com`); a wildcard would let any site read the API's answers. */
+function parseOrigins(value: string | undefined): string[] {
+  const entries = (nonEmpty(value) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries.map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS entries must be origins such as https://shop.example.com, not "${entry}".`);
+    }
+    if (url.origin === 'null' || url.origin !== entry.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS entries must be bare origins (scheme, host, port), not "${entry}".`);
+    }
+    return url.origin;
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
 import { InMemoryFailureLimiter } from './oauth/failure-limiter.js';
+import { createHttpMetrics } from './observability/http-metrics.js';
 import { createLogger, type Logger } from './shared/logger.js';
 
 export interface RunningServer {
@@ -42,6 +43,7 @@ export async function startServer(
       keys,
       secretPepper,
       failures,
+      metrics: createHttpMetrics(),
     };
     const adminClient = await ensureAdminClient(context);
     const app = createApp(context);
@@ -56,7 +58,15 @@ export async function startServer(
       server,
       close: async () => {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // Keep-alive connections turn idle as their in-flight requests finish: close each then, and whatever is
+          // still busy once the grace period is over.
+          const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+          const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+          server.close(() => {
+            clearInterval(closeIdle);
+            clearTimeout(deadline);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         await handle.close();

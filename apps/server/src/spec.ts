@@ -20,7 +20,15 @@ export interface SpecOperation {
   expressPath: string;
   /** Roles that may call the operation (any one of them), or null when it needs no token. */
   roles: readonly string[] | null;
+  /**
+   * Where a buyer user's token may act (`x-usher-buyer-scope`): `own` only in the path's `{buyerID}` when it is the
+   * user's buyer, `none` never (marketplace administration), `self` only on the caller. Null when no token is needed.
+   */
+  buyerScope: BuyerScope | null;
 }
+
+export const BUYER_SCOPES = ['own', 'none', 'self'] as const;
+export type BuyerScope = (typeof BUYER_SCOPES)[number];
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, unknown>>;
@@ -42,11 +50,25 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of HTTP_METHODS) {
       const op = item[method] as
-        | { operationId?: string; summary?: string; tags?: string[]; security?: Array<Record<string, string[]>> }
+        | {
+            operationId?: string;
+            summary?: string;
+            tags?: string[];
+            security?: Array<Record<string, string[]>>;
+            'x-usher-buyer-scope'?: unknown;
+          }
         | undefined;
       if (!op) continue;
       if (!op.operationId) throw new Error(`openapi.yaml: ${method.toUpperCase()} ${path} has no operationId`);
       const security = op.security ?? spec.security ?? [];
+      const buyerScope = op['x-usher-buyer-scope'] ?? null;
+      // An operation that takes a token must say what a buyer user may do with it, so a new one cannot forget.
+      if (security.length > 0 && !BUYER_SCOPES.includes(buyerScope as BuyerScope)) {
+        throw new Error(`openapi.yaml: ${op.operationId} needs x-usher-buyer-scope (${BUYER_SCOPES.join(', ')})`);
+      }
+      if (buyerScope === 'own' && !path.includes('{buyerID}')) {
+        throw new Error(`openapi.yaml: ${op.operationId} is x-usher-buyer-scope own but has no {buyerID} in its path`);
+      }
       operations.push({
         operationId: op.operationId,
         summary: op.summary ?? '',
@@ -58,6 +80,7 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
           security.length === 0
             ? null
             : [...new Set(security.flatMap((requirement) => Object.values(requirement).flat()))],
+        buyerScope: security.length === 0 ? null : (buyerScope as BuyerScope),
       });
     }
   }

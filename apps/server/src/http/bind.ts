@@ -7,8 +7,16 @@ import { verifyAccessToken } from '../auth/access-tokens.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { hasAnyRole } from '../auth/auth-context.js';
 import { type OpenApiDocument, type SpecOperation, specOperations } from '../spec.js';
-import { ApiError, insufficientRoles, invalidToken, missingToken } from './errors.js';
+import {
+  ApiError,
+  insufficientRoles,
+  invalidToken,
+  missingToken,
+  notFound,
+  userNotAuthorizedToAdmin,
+} from './errors.js';
 import type { AnyHandler } from './handlers.js';
+import { rejectNulCharacters } from './input-guards.js';
 import type { ApiRequest, Handlers } from './operation.js';
 
 /**
@@ -43,9 +51,33 @@ function authorize(operation: SpecOperation, context: AppContext): RequestHandle
     const auth = await verifyAccessToken(context, token);
     if (!auth) return next(invalidToken());
     if (!hasAnyRole(auth.roles, roles)) return next(insufficientRoles(roles, auth.roles));
+    const outOfScope = buyerScopeError(operation, auth, req.params);
+    if (outOfScope) return next(outOfScope);
     res.locals['auth'] = auth;
     next();
   };
+}
+
+/**
+ * Keeps a buyer user's token inside the user's buyer, whatever its roles (the spec's `x-usher-buyer-scope`). Another
+ * buyer answers NotFound without looking it up, so its existence is not revealed. Tokens without a user pass.
+ */
+export function buyerScopeError(
+  operation: Pick<SpecOperation, 'buyerScope'>,
+  auth: Pick<AuthContext, 'user'>,
+  params: Readonly<Record<string, unknown>>,
+): ApiError | null {
+  if (auth.user === null) return null;
+  switch (operation.buyerScope) {
+    case 'none':
+      return userNotAuthorizedToAdmin();
+    case 'own': {
+      const buyerId = String(params['buyerID'] ?? '');
+      return buyerId === auth.user.buyerId ? null : notFound('Buyer', buyerId);
+    }
+    default:
+      return null;
+  }
 }
 
 function queryEntries(req: Request): Array<[string, string]> {
@@ -73,6 +105,10 @@ function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
         res.json(result.body);
       } else if ('html' in result) {
         res.type('html').send(result.html);
+      } else if ('text' in result) {
+        // The handler's Content-Type header (e.g. Prometheus' versioned text/plain) wins over Express's default.
+        if (!res.get('Content-Type')) res.type('text/plain');
+        res.send(result.text);
       } else {
         res.end();
       }
@@ -108,7 +144,13 @@ export function bindOperations(app: express.Express, context: AppContext, option
   for (const operation of operations) {
     const handler = table[operation.operationId];
     if (!handler) continue;
-    app[operation.method](operation.expressPath, authorize(operation, context), ...validator, invoke(handler, context));
+    app[operation.method](
+      operation.expressPath,
+      authorize(operation, context),
+      ...validator,
+      rejectNulCharacters,
+      invoke(handler, context),
+    );
   }
   return operations;
 }

@@ -59,6 +59,14 @@ export const insufficientRoles = (sufficientRoles: readonly string[], assignedRo
     { 'WWW-Authenticate': `Bearer realm="usher", error="insufficient_scope", scope="${sufficientRoles.join(' ')}"` },
   );
 
+/** OrderCloud's answer to a buyer user on marketplace administration, whatever roles the token holds. */
+export const userNotAuthorizedToAdmin = (): ApiError =>
+  new ApiError(
+    403,
+    'Auth.UserNotAuthorizedToAdmin',
+    'Reading and/or Administering certain resources is forbidden for certain user types regardless of role(s)',
+  );
+
 /**
  * An RFC 6749 §5.2 error from the `/oauth` endpoints. Its body carries three shapes at once: the RFC fields that
  * OAuth libraries read, the seed's `meta`/`errors`, and OrderCloud's `Errors` that the ordercloud SDK reads.

@@ -7,6 +7,7 @@ import * as authorization from '../oauth/authorization.handlers.js';
 import * as metadata from '../oauth/metadata.handlers.js';
 import * as revocation from '../oauth/revocation.handlers.js';
 import * as token from '../oauth/token.handlers.js';
+import * as metrics from '../observability/metrics.handlers.js';
 import * as securityProfiles from '../security-profiles/security-profiles.handlers.js';
 import * as userGroups from '../user-groups/user-groups.handlers.js';
 import * as userTokens from '../user-tokens/user-tokens.handlers.js';
@@ -19,6 +20,7 @@ import type { Handlers } from './operation.js';
  */
 export const handlers: Handlers = {
   getHealth: health.getHealth,
+  getMetrics: metrics.getMetrics,
   createToken: token.createToken,
   listBuyers: buyers.listBuyers,
   createBuyer: buyers.createBuyer,

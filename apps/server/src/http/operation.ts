@@ -31,6 +31,9 @@ type ResponsesOf<K extends OperationId> = Op<K>['responses'];
 /** True for a response the spec declares as an HTML page. */
 type IsHtml<T> = T extends { content: { 'text/html': unknown } } ? true : false;
 
+/** True for a response the spec declares as plain text (Prometheus metrics). */
+type IsText<T> = T extends { content: { 'text/plain': unknown } } ? true : false;
+
 /**
  * Statuses a handler may return; 4xx answers are thrown as ApiError/OAuthError so they share one error shape, except
  * HTML pages (a sign-in form shown again with its error), which a person reads instead of a program.
@@ -51,9 +54,11 @@ type Headers = Readonly<Record<string, string>>;
 export type Result<K extends OperationId> = {
   [S in ReturnableStatus<K>]: IsHtml<ResponsesOf<K>[S]> extends true
     ? { status: S; html: string; headers?: Headers; body?: never }
-    : [BodyOf<ResponsesOf<K>[S]>] extends [undefined]
-      ? { status: S; headers?: Headers; body?: never }
-      : { status: S; body: BodyOf<ResponsesOf<K>[S]>; headers?: Headers };
+    : IsText<ResponsesOf<K>[S]> extends true
+      ? { status: S; text: string; headers?: Headers; body?: never }
+      : [BodyOf<ResponsesOf<K>[S]>] extends [undefined]
+        ? { status: S; headers?: Headers; body?: never }
+        : { status: S; body: BodyOf<ResponsesOf<K>[S]>; headers?: Headers };
 }[ReturnableStatus<K>];
 
 export type Handler<K extends OperationId> = (request: ApiRequest<K>, context: AppContext) => Promise<Result<K>>;

@@ -1,5 +1,6 @@
 import type { components } from '@usher/api-types';
 import type { SelectQueryBuilder } from 'kysely';
+import { validationFailure } from '../http/errors.js';
 
 export type ListMeta = components['schemas']['ListMeta'];
 
@@ -10,8 +11,22 @@ export interface PageRequest {
 
 export const DEFAULT_PAGE_SIZE = 20;
 
+/** The spec's bounds, checked again here: the validator's type coercion lets `1e309` through as Infinity. */
+const MAX_PAGE = 100_000_000;
+const MAX_PAGE_SIZE = 100;
+
+function bounded(name: string, value: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw validationFailure(name, 'maximum', `${name}: must be a whole number from 1 to ${max}`);
+  }
+  return value;
+}
+
 export function pageRequest(query: { page?: number; pageSize?: number }): PageRequest {
-  return { page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE };
+  return {
+    page: bounded('page', query.page ?? 1, MAX_PAGE),
+    pageSize: bounded('pageSize', query.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+  };
 }
 
 /** OrderCloud's Meta: 1-based page and ItemRange; an empty page has TotalCount 0 and ItemRange [0, 0]. */

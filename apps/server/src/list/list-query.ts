@@ -86,7 +86,8 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) 
 
 /** Finds a field by its API name, exactly or else case-insensitively (OrderCloud is not strict about case). */
 function lookup(definition: ListDefinition, name: string): [string, ListField] | undefined {
-  const exact = definition.fields[name];
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+  const exact = Object.hasOwn(definition.fields, name) ? definition.fields[name] : undefined;
   if (exact) return [name, exact];
   const lower = name.toLowerCase();
   return Object.entries(definition.fields).find(([key]) => key.toLowerCase() === lower);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { API_ROLES } from '../auth/roles.js';
 import { requireBuyer } from '../buyers/require-buyer.js';
 import type { Database } from '../db/database.js';
+import type { RowLock } from '../db/row-locks.js';
 import { notFound, validationFailure } from '../http/errors.js';
 import type { Handler } from '../http/operation.js';
 import { pageRequest } from '../list/list-page.js';
@@ -118,7 +119,8 @@ interface AssignmentTarget {
 }
 
 /** Resolves an assignment's API IDs to its stored row; 404 for any object that does not exist. */
-async function assignmentRow(db: Kysely<Database>, target: AssignmentTarget): Promise<AssignmentRow> {
+/** The row for an assignment target; `lock` keeps its group or user in place until the assignment is written. */
+async function assignmentRow(db: Kysely<Database>, target: AssignmentTarget, lock?: RowLock): Promise<AssignmentRow> {
   const { securityProfileId, buyerId, userGroupId, userId } = target;
   if (userGroupId && userId) {
     throw validationFailure(
@@ -131,12 +133,12 @@ async function assignmentRow(db: Kysely<Database>, target: AssignmentTarget): Pr
   await requireBuyer(db, buyerId);
   const base = { security_profile_id: securityProfileId, buyer_id: buyerId };
   if (userGroupId) {
-    const group = await findUserGroup(db, buyerId, userGroupId);
+    const group = await findUserGroup(db, buyerId, userGroupId, lock);
     if (!group) throw notFound('UserGroup', userGroupId);
     return { ...base, group_uid: group.uid, user_uid: null, level_key: `group:${group.uid}` };
   }
   if (userId) {
-    const user = await findUser(db, buyerId, userId);
+    const user = await findUser(db, buyerId, userId, lock);
     if (!user) throw notFound('User', userId);
     return { ...base, group_uid: null, user_uid: user.uid, level_key: `user:${user.uid}` };
   }
@@ -164,14 +166,19 @@ export const listSecurityProfileAssignments: Handler<'listSecurityProfileAssignm
   return { status: 200, body: { Meta: meta, Items: items } };
 };
 
-export const saveSecurityProfileAssignment: Handler<'saveSecurityProfileAssignment'> = async ({ body }, { db }) => {
+export const saveSecurityProfileAssignment: Handler<'saveSecurityProfileAssignment'> = async (
+  { body },
+  { db, dialect },
+) => {
   await db.transaction().execute(async (trx) => {
-    const row = await assignmentRow(trx, {
+    const target = {
       securityProfileId: body.SecurityProfileID,
       buyerId: body.BuyerID,
       userGroupId: body.UserGroupID,
       userId: body.UserID,
-    });
+    };
+    // As for group memberships: a user or group deleted or moved meanwhile must not leave a dangling assignment.
+    const row = await assignmentRow(trx, target, { dialect, mode: 'share' });
     await profiles.addAssignment(trx, row);
   });
   return { status: 204 };

@@ -105,12 +105,15 @@ export const listUserGroupAssignments: Handler<'listUserGroupAssignments'> = asy
   };
 };
 
-export const saveUserGroupAssignment: Handler<'saveUserGroupAssignment'> = async ({ path, body }, { db }) => {
+export const saveUserGroupAssignment: Handler<'saveUserGroupAssignment'> = async ({ path, body }, { db, dialect }) => {
   await db.transaction().execute(async (trx) => {
     await requireBuyer(trx, path.buyerID);
-    const group = await groups.findUserGroup(trx, path.buyerID, body.UserGroupID);
+    // Locked until the membership is written: a group or user deleted or moved meanwhile was a foreign-key 500, or a
+    // membership across buyers, on PostgreSQL.
+    const lock = { dialect, mode: 'share' } as const;
+    const group = await groups.findUserGroup(trx, path.buyerID, body.UserGroupID, lock);
     if (!group) throw notFound(OBJECT_TYPE, body.UserGroupID);
-    const user = await findUser(trx, path.buyerID, body.UserID);
+    const user = await findUser(trx, path.buyerID, body.UserID, lock);
     if (!user) throw notFound('User', body.UserID);
     await groups.addMembership(trx, group.uid, user.uid);
   });

@@ -1,22 +1,21 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
 import type { Database, UserGroupsTable } from '../db/database.js';
+import { type RowLock, withRowLock } from '../db/row-locks.js';
 import { fetchPage, type PageRequest } from '../list/list-page.js';
 import { fetchList, type ListOptions } from '../list/list-request.js';
 
 export type UserGroupRow = Selectable<UserGroupsTable>;
 
+/** The group; with `lock`, locked until the transaction `db` ends (see withRowLock). */
 export async function findUserGroup(
   db: Kysely<Database>,
   buyerId: string,
   id: string,
+  lock?: RowLock,
 ): Promise<UserGroupRow | undefined> {
-  return db
-    .selectFrom('user_groups')
-    .selectAll()
-    .where('buyer_id', '=', buyerId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const query = db.selectFrom('user_groups').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id);
+  return withRowLock(query, lock).executeTakeFirst();
 }
 
 export async function listUserGroups(

@@ -186,7 +186,8 @@ export const deleteUser: Handler<'deleteUser'> = async ({ path }, { db }) => {
 
 export const moveUser: Handler<'moveUser'> = async ({ path }, context) => {
   const moved = await context.db.transaction().execute(async (trx) => {
-    const user = await users.findUser(trx, path.buyerID, path.userID);
+    // Locked first, so an assignment to the user waits for the move and then finds the user gone from this buyer.
+    const user = await users.findUser(trx, path.buyerID, path.userID, { dialect: context.dialect, mode: 'update' });
     if (!user) throw notFound(OBJECT_TYPE, path.userID);
     await requireBuyer(trx, path.newBuyerID);
     if (user.buyer_id === path.newBuyerID) return user;

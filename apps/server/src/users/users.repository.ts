@@ -1,13 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
 import type { Database, UsersTable } from '../db/database.js';
+import { type RowLock, withRowLock } from '../db/row-locks.js';
 import { fetchList, type ListOptions } from '../list/list-request.js';
 import { nowIso } from '../shared/time.js';
 
 export type UserRow = Selectable<UsersTable>;
 
-export async function findUser(db: Kysely<Database>, buyerId: string, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id).executeTakeFirst();
+/** The user; with `lock`, locked until the transaction `db` ends (see withRowLock). */
+export async function findUser(
+  db: Kysely<Database>,
+  buyerId: string,
+  id: string,
+  lock?: RowLock,
+): Promise<UserRow | undefined> {
+  const query = db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id);
+  return withRowLock(query, lock).executeTakeFirst();
 }
 
 export async function findUserByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {

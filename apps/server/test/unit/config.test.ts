@@ -47,4 +47,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+  test('hardening defaults: CORS off, /metrics open, 10 s to finish in-flight requests on shutdown', () => {
+    const config = loadConfig({});
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.metricsToken).toBeNull();
+    expect(config.shutdownGraceSeconds).toBe(10);
+  });
+
+  test('CORS_ORIGINS is a comma list of bare origins; paths, wildcards and non-URLs are refused', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:3000/' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:3000',
+    ]);
+    for (const bad of ['*', 'https://a.example.com/app', 'a.example.com', 'file:///x']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(ConfigError);
+    }
+  });
+
+  test('METRICS_TOKEN must be long enough to be a secret', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-metrics-token' }).metricsToken).toBe('a-long-metrics-token');
+  });
 });

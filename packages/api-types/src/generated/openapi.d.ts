@@ -71,12 +71,13 @@ export interface paths {
          * List buyers
          * @description Lists buyers, ordered by ID unless `sortBy` says otherwise. `search` matches ID and Name; sortable are ID, Name
          *     and DateCreated. Any other query key is a filter (see Lists above). Roles BuyerAdmin, BuyerReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listBuyers"];
         put?: never;
         /**
          * Create a buyer
-         * @description Creates a buyer; the ID is generated when absent. Roles BuyerAdmin, FullAccess.
+         * @description Creates a buyer; the ID is generated when absent. Roles BuyerAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createBuyer"];
         delete?: never;
@@ -97,19 +98,20 @@ export interface paths {
         };
         /**
          * Get a buyer
-         * @description Roles BuyerAdmin, BuyerReader, FullAccess.
+         * @description Roles BuyerAdmin, BuyerReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getBuyer"];
         /**
          * Create or replace a buyer
          * @description Replaces the buyer with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     A body `ID` different from the path renames the buyer. Roles BuyerAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveBuyer"];
         post?: never;
         /**
          * Delete a buyer
-         * @description Deletes the buyer with its users and user groups. Roles BuyerAdmin, FullAccess.
+         * @description Deletes the buyer with its users and user groups. Roles BuyerAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteBuyer"];
         options?: never;
@@ -118,6 +120,7 @@ export interface paths {
          * Partially update a buyer
          * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null).
          *     A new `ID` renames the buyer. Roles BuyerAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchBuyer"];
         trace?: never;
@@ -134,6 +137,7 @@ export interface paths {
          * @description Lists API clients, ordered by ID unless `sortBy` says otherwise. Client secrets are never returned. `search`
          *     matches ID and AppName; sortable are ID and AppName. Any other query key is a filter (see Lists above).
          *     Roles ApiClientAdmin, ApiClientReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listApiClients"];
         put?: never;
@@ -141,6 +145,7 @@ export interface paths {
          * Create an API client
          * @description Creates an API client; the ID is generated (a GUID) when absent. A client with a `ClientSecret` is confidential and
          *     must present it on every grant; the secret is stored as a keyed hash and never returned. Roles ApiClientAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createApiClient"];
         delete?: never;
@@ -161,26 +166,27 @@ export interface paths {
         };
         /**
          * Get an API client
-         * @description Roles ApiClientAdmin, ApiClientReader, FullAccess.
+         * @description Roles ApiClientAdmin, ApiClientReader, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["getApiClient"];
         /**
          * Create or replace an API client
          * @description Replaces the API client with this ID or creates it. Leaving `ClientSecret` out of a replacement keeps the stored secret;
          *     `null` removes it (the client becomes public). Roles ApiClientAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveApiClient"];
         post?: never;
         /**
          * Delete an API client
-         * @description Deletes the API client; tokens it issued stop working at once. Roles ApiClientAdmin, FullAccess.
+         * @description Deletes the API client; tokens it issued stop working at once. Roles ApiClientAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteApiClient"];
         options?: never;
         head?: never;
         /**
          * Partially update an API client
-         * @description Changes only the fields given; `xp` is deep-merged. Roles ApiClientAdmin, FullAccess.
+         * @description Changes only the fields given; `xp` is deep-merged. Roles ApiClientAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchApiClient"];
         trace?: never;
@@ -201,6 +207,7 @@ export interface paths {
          *     `search` matches ID, Username, LastName, FirstName and Email; sortable are ID, Username, FirstName, LastName,
          *     Email, DateCreated and PasswordLastSetDate. Any other query key is a filter (see Lists above).
          *     `userGroupID` keeps only members of that group. Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUsers"];
         put?: never;
@@ -209,6 +216,7 @@ export interface paths {
          * @description Creates a user in the buyer; the ID is generated when absent. `Username` must be unique across all buyers
          *     (case-insensitively): a duplicate is 409 `User.UsernameMustBeUnique`. A `Password` that breaks the policy is 400
          *     `PasswordReset.InsecurePassword` and nothing is created. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUser"];
         delete?: never;
@@ -231,7 +239,7 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description Roles BuyerUserAdmin, BuyerUserReader, FullAccess.
+         * @description Roles BuyerUserAdmin, BuyerUserReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getUser"];
         /**
@@ -239,12 +247,13 @@ export interface paths {
          * @description Replaces the user with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     Leaving `Password` out keeps the stored password; a new `Password` revokes every token issued to the user before
          *     it. A body `ID` different from the path renames the user. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         put: operations["saveUser"];
         post?: never;
         /**
          * Delete a user
-         * @description Deletes the user with its group memberships and security profile assignments. Roles BuyerUserAdmin, FullAccess.
+         * @description Deletes the user with its group memberships and security profile assignments. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -254,6 +263,7 @@ export interface paths {
          * @description Changes only the fields given; `xp` is deep-merged (a `null` value keeps the key with null). A new `ID`
          *     renames the user; a new `Password` revokes every token issued to the user before it. Roles BuyerUserAdmin,
          *     FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         patch: operations["patchUser"];
         trace?: never;
@@ -281,6 +291,7 @@ export interface paths {
          *     required for OrderCloud compatibility; Usher holds no orders, so nothing else moves whatever its value.
          *     Tokens issued to the user before the move stop working. An unknown target buyer is 404; a user with the same
          *     ID in the target buyer is 409 `IdExists`. No request body. Roles BuyerUserAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["moveUser"];
         delete?: never;
@@ -304,12 +315,13 @@ export interface paths {
          * @description Lists the buyer's user groups, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID,
          *     Name and Description; sortable are ID and Name. Any other query key is a filter. Roles UserGroupAdmin,
          *     UserGroupReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUserGroups"];
         put?: never;
         /**
          * Create a user group
-         * @description Creates a user group in the buyer; the ID is generated when absent. Roles UserGroupAdmin, FullAccess.
+         * @description Creates a user group in the buyer; the ID is generated when absent. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUserGroup"];
         delete?: never;
@@ -332,6 +344,7 @@ export interface paths {
          * List user group assignments
          * @description Lists which users belong to which groups of the buyer, ordered by UserGroupID, then UserID.
          *     Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["listUserGroupAssignments"];
         put?: never;
@@ -339,6 +352,7 @@ export interface paths {
          * Add a user to a user group
          * @description Makes the user a member of the group; both belong to this buyer. Assigning twice is harmless.
          *     Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["saveUserGroupAssignment"];
         delete?: never;
@@ -361,26 +375,27 @@ export interface paths {
         };
         /**
          * Get a user group
-         * @description Roles UserGroupAdmin, UserGroupReader, FullAccess.
+         * @description Roles UserGroupAdmin, UserGroupReader, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         get: operations["getUserGroup"];
         /**
          * Create or replace a user group
          * @description Replaces the user group with this ID (fields left out return to their defaults, xp is replaced), or creates it.
          *     A body `ID` different from the path renames the group; its members stay. Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         put: operations["saveUserGroup"];
         post?: never;
         /**
          * Delete a user group
-         * @description Deletes the group with its memberships and security profile assignments. Roles UserGroupAdmin, FullAccess.
+         * @description Deletes the group with its memberships and security profile assignments. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUserGroup"];
         options?: never;
         head?: never;
         /**
          * Partially update a user group
-         * @description Changes only the fields given; `xp` is deep-merged. A new `ID` renames the group. Roles UserGroupAdmin, FullAccess.
+         * @description Changes only the fields given; `xp` is deep-merged. A new `ID` renames the group. Roles UserGroupAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         patch: operations["patchUserGroup"];
         trace?: never;
@@ -406,6 +421,7 @@ export interface paths {
          * Remove a user from a user group
          * @description Ends the user's membership of the group; 404 when the group, the user or the membership does not exist.
          *     Roles UserGroupAdmin, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["deleteUserGroupAssignment"];
         options?: never;
@@ -425,6 +441,7 @@ export interface paths {
          * @description Lists security profiles, ordered by Name, then ID unless `sortBy` says otherwise. `search` matches ID and Name;
          *     sortable are ID and Name. Any other query key is a filter. Roles SecurityProfileAdmin, SecurityProfileReader,
          *     FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listSecurityProfiles"];
         put?: never;
@@ -432,6 +449,7 @@ export interface paths {
          * Create a security profile
          * @description Creates a security profile; the ID is generated when absent. `Roles` must be OrderCloud ApiRoles; `CustomRoles`
          *     are free names. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["createSecurityProfile"];
         delete?: never;
@@ -451,6 +469,7 @@ export interface paths {
          * List security profile assignments
          * @description Lists assignments of security profiles to buyers, user groups and users, ordered by SecurityProfileID, BuyerID,
          *     UserGroupID, then UserID. Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["listSecurityProfileAssignments"];
         put?: never;
@@ -459,6 +478,7 @@ export interface paths {
          * @description Assigns the profile to a buyer (BuyerID only), to one of its user groups (with UserGroupID) or to one of its
          *     users (with UserID); not both UserGroupID and UserID. Assigning twice is harmless. Roles SecurityProfileAdmin,
          *     FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         post: operations["saveSecurityProfileAssignment"];
         delete?: never;
@@ -479,26 +499,27 @@ export interface paths {
         };
         /**
          * Get a security profile
-         * @description Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess.
+         * @description Roles SecurityProfileAdmin, SecurityProfileReader, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         get: operations["getSecurityProfile"];
         /**
          * Create or replace a security profile
          * @description Replaces the profile with this ID (fields left out return to their defaults), or creates it. A body `ID`
          *     different from the path renames it; its assignments follow. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         put: operations["saveSecurityProfile"];
         post?: never;
         /**
          * Delete a security profile
-         * @description Deletes the profile with all its assignments. Roles SecurityProfileAdmin, FullAccess.
+         * @description Deletes the profile with all its assignments. Roles SecurityProfileAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteSecurityProfile"];
         options?: never;
         head?: never;
         /**
          * Partially update a security profile
-         * @description Changes only the fields given (lists are replaced). A new `ID` renames it. Roles SecurityProfileAdmin, FullAccess.
+         * @description Changes only the fields given (lists are replaced). A new `ID` renames it. Roles SecurityProfileAdmin, FullAccess. Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         patch: operations["patchSecurityProfile"];
         trace?: never;
@@ -520,6 +541,7 @@ export interface paths {
          * Remove a security profile assignment
          * @description Removes the assignment at buyer level (buyerID only), group level (with userGroupID) or user level (with userID).
          *     404 when the profile, buyer, group, user or the assignment does not exist. Roles SecurityProfileAdmin, FullAccess.
+         *     Buyer users get 403 `Auth.UserNotAuthorizedToAdmin`, whatever their roles.
          */
         delete: operations["deleteSecurityProfileAssignment"];
         options?: never;
@@ -673,6 +695,7 @@ export interface paths {
          * Get the signed-in user
          * @description The buyer user the access token was issued to (with an impersonation token, the impersonated user). A token without a
          *     user (client_credentials) answers 404. Roles MeAdmin, MeXpAdmin, Shopper, FullAccess.
+         *     Buyer users read only themselves.
          */
         get: operations["getMe"];
         put?: never;
@@ -702,6 +725,7 @@ export interface paths {
          * @description Issues an access token (and a refresh token when the client's RefreshTokenDuration > 0) for the user through the
          *     API client `ClientID`, which must be active and allow the user's buyer. The token carries the requested roles that the
          *     user has, and an `imp` claim naming the impersonator. Roles BuyerImpersonation, FullAccess.
+         *     Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["createUserAccessToken"];
         delete?: never;
@@ -727,7 +751,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke all of a user's tokens
-         * @description Every access and refresh token issued to the user so far stops working at once. Roles BuyerUserAdmin, FullAccess.
+         * @description Every access and refresh token issued to the user so far stops working at once. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         delete: operations["revokeUserTokens"];
         options?: never;
@@ -751,9 +775,33 @@ export interface paths {
         put?: never;
         /**
          * Unlock a locked-out user
-         * @description Clears the lockout and the failed sign-in count, so the user can sign in again at once. Roles BuyerUserAdmin, FullAccess.
+         * @description Clears the lockout and the failed sign-in count, so the user can sign in again at once. Roles BuyerUserAdmin, FullAccess. Buyer users act only in their own buyer (any other `buyerID` answers 404).
          */
         post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition: `http_requests_total` and `http_request_duration_seconds` by method, route template
+         *     (e.g. `/v1/buyers/{buyerID}`, or `unmatched`) and status, plus the process's CPU, memory, event-loop lag, heap
+         *     and open file descriptors. Needs no OAuth token, because scrapers have none: it reveals counts and timings, never
+         *     data. When `METRICS_TOKEN` is configured, it needs `Authorization: Bearer <METRICS_TOKEN>` and answers 401
+         *     otherwise.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,7 +1225,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorList"];
             };
         };
-        /** @description The token has none of the roles the operation accepts. `WWW-Authenticate` says `insufficient_scope`. */
+        /**
+         * @description The token has none of the roles the operation accepts (`InsufficientRoles`; `WWW-Authenticate` says
+         *     `insufficient_scope`), or a buyer user's token called marketplace administration (`Auth.UserNotAuthorizedToAdmin`).
+         */
         Forbidden: {
             headers: {
                 /** @description `Bearer realm="usher", error="insufficient_scope", scope="<accepted roles>"`. */
@@ -1427,6 +1478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description The database does not answer. */
             503: {
                 headers: {
@@ -1624,6 +1676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Buyer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1701,6 +1754,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1909,6 +1963,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiClient"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1985,6 +2040,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2227,6 +2283,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2320,6 +2377,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2676,6 +2734,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserGroup"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2756,6 +2815,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2833,6 +2893,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3088,6 +3149,7 @@ export interface operations {
                     "application/json": components["schemas"]["SecurityProfile"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3166,6 +3228,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3337,6 +3400,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getOAuthAuthorizationServerMetadata: {
@@ -3418,6 +3482,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthorizationServerMetadata"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getJwks: {
@@ -3452,6 +3517,7 @@ export interface operations {
                     "application/json": components["schemas"]["JsonWebKeySet"];
                 };
             };
+            400: components["responses"]["OAuthBadRequest"];
         };
     };
     authorize: {
@@ -3745,6 +3811,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3824,6 +3891,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3850,9 +3918,37 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP http_requests_total HTTP requests answered, by method, route template and status.
+                     *     # TYPE http_requests_total counter
+                     *     http_requests_total{method="GET",route="/v1/buyers",status="200"} 3
+                     */
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

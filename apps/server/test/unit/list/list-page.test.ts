@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { listMeta } from '../../../src/list/list-page.js';
+import { ApiError } from '../../../src/http/errors.js';
+import { listMeta, pageRequest } from '../../../src/list/list-page.js';
 
 describe('listMeta', () => {
   test.each([
@@ -15,5 +16,32 @@ describe('listMeta', () => {
       TotalCount: total,
       ...want,
     });
+  });
+});
+
+describe('pageRequest', () => {
+  test('defaults to the first page of 20', () => {
+    expect(pageRequest({})).toEqual({ page: 1, pageSize: 20 });
+  });
+
+  // Found by fuzzing: page=1e309 passed the validator's coercion as Infinity and reached SQL as an OFFSET (a 500).
+  test.each([
+    ['page', { page: Number.POSITIVE_INFINITY }],
+    ['page', { page: 100_000_001 }],
+    ['page', { page: 0 }],
+    ['pageSize', { pageSize: 101 }],
+    ['pageSize', { pageSize: 1.5 }],
+  ])('%s out of bounds is a 400 ValidationFailure: %j', (property, query) => {
+    const error = (() => {
+      try {
+        pageRequest(query);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).data).toMatchObject({ Property: property });
   });
 });

@@ -111,6 +111,14 @@ describe('errors', () => {
     ['unknown property', () => parseListQuery(PEOPLE, {}, [['Nope', 'x']]), 'List.InvalidProperty', 'Nope'],
     ['computed property', () => parseListQuery(PEOPLE, {}, [['Roles', 'x']]), 'List.InvalidProperty', 'Roles'],
     ['empty xp segment', () => parseListQuery(PEOPLE, {}, [['xp..a', 'x']]), 'List.InvalidProperty', 'xp..a'],
+    // Found by fuzzing: these once matched Object.prototype's members and ended in a 500.
+    [
+      'prototype member',
+      () => parseListQuery(PEOPLE, {}, [['constructor', 'x']]),
+      'List.InvalidProperty',
+      'constructor',
+    ],
+    ['prototype key', () => parseListQuery(PEOPLE, {}, [['__proto__', 'x']]), 'List.InvalidProperty', '__proto__'],
     ['number expected', () => parseListQuery(PEOPLE, {}, [['Age', 'old']]), 'List.InvalidType', 'Age'],
     ['number wildcard', () => parseListQuery(PEOPLE, {}, [['Age', '4*']]), 'List.InvalidType', 'Age'],
     ['boolean expected', () => parseListQuery(PEOPLE, {}, [['Active', 'yes']]), 'List.InvalidType', 'Active'],

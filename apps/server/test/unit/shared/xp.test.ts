@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../../src/http/errors.js';
-import { deepMerge, serializeXp } from '../../../src/shared/xp.js';
+import { deepMerge, patchedXp, serializeXp } from '../../../src/shared/xp.js';
 
 describe('deepMerge', () => {
   test.each([
@@ -36,5 +36,30 @@ describe('serializeXp', () => {
   test('null and undefined store null', () => {
     expect(serializeXp(null)).toBeNull();
     expect(serializeXp(undefined)).toBeNull();
+  });
+});
+
+describe('xp nesting and size', () => {
+  const nested = (depth: number, open: 'object' | 'array'): Record<string, unknown> => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = open === 'object' ? { a: value } : [value];
+    return { deep: value };
+  };
+
+  // Found by fuzzing: 40,000 levels fit in a request body, and JSON.stringify overflowed the stack on them (a 500).
+  test.each(['object', 'array'] as const)(
+    '40,000 nested %s levels are a 400 maxBytes, not a stack overflow',
+    (open) => {
+      expect(() => serializeXp(nested(40_000, open))).toThrow(ApiError);
+      expect(() => patchedXp(null, nested(40_000, open))).toThrow(ApiError);
+    },
+  );
+
+  test('xp of exactly 8000 bytes, deeply nested or flat, is kept', () => {
+    const flat = { s: 'x'.repeat(8000 - '{"s":""}'.length) };
+    expect(serializeXp(flat)).toHaveLength(8000);
+    let deep: unknown = 0;
+    for (let i = 0; i < 3000; i++) deep = [deep];
+    expect(serializeXp({ d: deep })?.length).toBeLessThanOrEqual(8000);
   });
 });
