@@ -51,7 +51,7 @@ export async function runCli(
   }
   const handle = createDb(config);
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, handle.dialect);
     const keys = new SigningKeys(handle.db);
     await keys.init();
     const kid = await keys.rotate({ activateInSeconds });

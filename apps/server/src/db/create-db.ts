@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Expression, Kysely, PostgresDialect, type RawBuilder, SqliteDialect, sql } from 'kysely';
+import { type Expression, Kysely, PostgresDialect, type RawBuilder, type SqlBool, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
@@ -25,6 +25,18 @@ export interface DialectCapabilities {
   binaryText(text: Expression<unknown>): RawBuilder<string | null>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * Builds (in a migration) the index that serves case-insensitive substring search over `columns` of `table`, and
+   * keeps it current on every later write.
+   */
+  createSubstringIndex(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void>;
+  dropSubstringIndex(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void>;
+  /**
+   * A condition on `table`'s rows that holds exactly when `lower(column) like '%text%'` holds for one of `columns`
+   * (`loweredText` is already lower-cased, without wildcards), answered from the substring index; or null when the
+   * plain LIKE is the way (the index cannot serve the text, or it serves LIKE itself).
+   */
+  indexedSubstring(table: string, columns: readonly string[], loweredText: string): RawBuilder<SqlBool> | null;
 }
 
 export interface DatabaseHandle {
@@ -84,6 +96,21 @@ function createSqlite(file: string): DatabaseHandle {
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      createSubstringIndex: (db, table, columns) => createTrigramTable(db, table, columns),
+      dropSubstringIndex: async (db, table) => {
+        for (const suffix of ['insert', 'update', 'delete']) {
+          await sql`drop trigger if exists ${sql.id(`${table}_substring_${suffix}`)}`.execute(db);
+        }
+        await sql`drop table if exists ${sql.id(`${table}_substring`)}`.execute(db);
+      },
+      indexedSubstring: (table, columns, loweredText) => {
+        // A trigram index finds nothing shorter than three characters; those searches scan with LIKE.
+        if ([...loweredText].length < 3) return null;
+        // A phrase of trigrams matches where they occur one after another: exactly where the text is a substring.
+        const query = `{${columns.join(' ')}} : "${loweredText.replaceAll('"', '""')}"`;
+        const index = sql.id(`${table}_substring`);
+        return sql<SqlBool>`(${sql.ref(`${table}.rowid`)} in (select rowid from ${index} where ${index} match ${query}))`;
+      },
     },
     close: () => db.destroy(),
   };
@@ -106,7 +133,45 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
       // The database's collation may be linguistic (en_US sorts 'b' before 'C'); "C" orders by code point like SQLite.
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
+      // pg_trgm GIN indexes on lower(column) serve `lower(column) like '%…%'` directly, so queries stay plain LIKE.
+      // CREATE EXTENSION needs a role allowed to create it (a superuser, or pg_trgm pre-installed by one).
+      createSubstringIndex: async (db, table, columns) => {
+        await sql`create extension if not exists pg_trgm`.execute(db);
+        for (const column of columns) {
+          await sql`create index ${sql.id(`${table}_substring_${column}`)} on ${sql.table(table)}
+            using gin (lower(${sql.ref(column)}) gin_trgm_ops)`.execute(db);
+        }
+      },
+      dropSubstringIndex: async (db, table, columns) => {
+        for (const column of columns)
+          await sql`drop index if exists ${sql.id(`${table}_substring_${column}`)}`.execute(db);
+      },
+      indexedSubstring: () => null,
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * SQLite: an FTS5 trigram table over the lower-cased columns, keyed by the table's rowid and kept in step by
+ * triggers. Contentless (it stores only the index, not a second copy of the text); `contentless_delete` lets the
+ * triggers delete by rowid. The text is lowered by lower() as create-db.ts defines it (like JavaScript), and the
+ * tokenizer is case-sensitive, so a match is exactly the `lower(column) like` the list query language means.
+ */
+async function createTrigramTable(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void> {
+  const index = sql.id(`${table}_substring`);
+  const source = sql.table(table);
+  const names = sql.join(columns.map((column) => sql.id(column)));
+  const lowered = (row: 'new' | null) =>
+    sql.join(columns.map((column) => sql`lower(${row ? sql.ref(`${row}.${column}`) : sql.ref(column)})`));
+  await sql`create virtual table ${index} using fts5(${names}, content='', contentless_delete=1,
+    tokenize='trigram case_sensitive 1')`.execute(db);
+  await sql`insert into ${index} (rowid, ${names}) select rowid, ${lowered(null)} from ${source}`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_insert`)} after insert on ${source} begin
+    insert into ${index} (rowid, ${names}) values (new.rowid, ${lowered('new')}); end`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_update`)} after update of ${names} on ${source} begin
+    delete from ${index} where rowid = old.rowid;
+    insert into ${index} (rowid, ${names}) values (new.rowid, ${lowered('new')}); end`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_delete`)} after delete on ${source} begin
+    delete from ${index} where rowid = old.rowid; end`.execute(db);
 }
