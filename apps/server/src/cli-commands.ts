@@ -113,7 +113,7 @@ export async function runCli(
     }
     throw error;
   }
-  const handle = createDb(config);
+  const handle = createDb(config, undefined, { bulkLoad: command !== 'rotate-keys' });
   try {
     await migrateToLatest(handle.db, handle.dialect);
     return await run(handle);
@@ -176,6 +176,7 @@ async function importRecords(
     }
   }
   await importer.flush();
+  await handle.dialect.refreshStatistics(handle.db);
   progress?.('\n');
   const { records, buyers, users, rejected } = importer.counts;
   const seconds = (performance.now() - started) / 1000;

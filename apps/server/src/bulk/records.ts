@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
 import type { BuyersTable, UsersTable } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
-import { fromBool, generateId } from '../shared/ids.js';
+import { fromBool, generateId, timeOrderedUuid } from '../shared/ids.js';
 import { nowIso } from '../shared/time.js';
 import { serializeXp, type Xp } from '../shared/xp.js';
 
@@ -106,7 +105,7 @@ export async function toImportRow(record: RawRecord, defaultBuyerId: string | nu
     if (violation) throw new RejectedRecord(violation.message);
   }
   const row: UsersTable = {
-    uid: randomUUID(),
+    uid: timeOrderedUuid(),
     buyer_id: buyerId,
     id: objectId(record, 'ID') ?? generateId(),
     username,

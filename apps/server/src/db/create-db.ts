@@ -23,8 +23,15 @@ export interface DialectCapabilities {
   jsonNumber(column: string, path: readonly string[]): RawBuilder<number | null>;
   /** `text` compared and ordered byte by byte (code point order), as SQLite's default BINARY collation does. */
   binaryText(text: Expression<unknown>): RawBuilder<string | null>;
+  /**
+   * An index key that serves `order by binaryText(column) asc nulls first`, the order lists sort by, so a list page
+   * reads the first rows of an index instead of sorting every row.
+   */
+  ascendingIndexKey(column: string): RawBuilder<unknown>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
+  refreshStatistics(db: Kysely<Database>): Promise<void>;
   /**
    * Builds (in a migration) the index that serves case-insensitive substring search over `columns` of `table`, and
    * keeps it current on every later write.
@@ -52,18 +59,33 @@ export interface DatabaseHandle {
 export function createDb(
   config: Pick<Config, 'databaseUrl' | 'dialect'>,
   onIdleClientError: (error: Error) => void = () => {},
+  options: { bulkLoad?: boolean } = {},
 ): DatabaseHandle {
   return config.dialect === 'postgres'
     ? createPostgres(config.databaseUrl, onIdleClientError)
-    : createSqlite(config.databaseUrl);
+    : createSqlite(config.databaseUrl, options.bulkLoad ?? false);
 }
 
-function createSqlite(file: string): DatabaseHandle {
+/** Page cache for bulk loads: a million users' indexes stay in memory instead of being re-read page by page. */
+const BULK_LOAD_CACHE_KIB = 512 * 1024;
+
+function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   // FULL: a transaction acknowledged to a client survives power loss, not only a crash of this process.
   database.pragma('synchronous = FULL');
+  // Without statistics the planner takes `buyer_id = ?` for a handful of rows and walks a million-row buyer instead
+  // of the few rows a search index found. SQLite's advice for long-lived connections: optimize on open, with a limit
+  // so that ANALYZE samples instead of reading whole indexes.
+  database.pragma('analysis_limit = 1000');
+  database.pragma('optimize = 0x10002');
+  // A bulk load (usher import, seed) syncs at checkpoints only (WAL stays consistent; an interrupted import loses
+  // its last batches and is rerun) and keeps its indexes in a large page cache.
+  if (bulkLoad) {
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
+  }
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds every letter. Case-insensitive search and filters
@@ -92,10 +114,15 @@ function createSqlite(file: string): DatabaseHandle {
         sql<number | null>`(case when json_type(${sql.ref(column)}, ${sqlitePath(jsonPath)}) in ('integer', 'real')
           then json_extract(${sql.ref(column)}, ${sqlitePath(jsonPath)}) end)`,
       binaryText: (text) => sql<string | null>`${text}`,
+      // Ascending already puts nulls first, and BINARY is the default collation.
+      ascendingIndexKey: (column) => sql`${sql.ref(column)}`,
       isUniqueViolation: (error) =>
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      refreshStatistics: async (db) => {
+        await sql`analyze`.execute(db);
+      },
       createSubstringIndex: (db, table, columns) => createTrigramTable(db, table, columns),
       dropSubstringIndex: async (db, table) => {
         for (const suffix of ['insert', 'update', 'delete']) {
@@ -132,7 +159,11 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
           then (${sql.ref(column)}::jsonb #>> ${jsonPath})::double precision end)`,
       // The database's collation may be linguistic (en_US sorts 'b' before 'C'); "C" orders by code point like SQLite.
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
+      ascendingIndexKey: (column) => sql`${sql.ref(column)} collate "C" asc nulls first`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
+      refreshStatistics: async (db) => {
+        await sql`analyze`.execute(db);
+      },
       // pg_trgm GIN indexes on lower(column) serve `lower(column) like '%…%'` directly, so queries stay plain LIKE.
       // CREATE EXTENSION needs a role allowed to create it (a superuser, or pg_trgm pre-installed by one).
       createSubstringIndex: async (db, table, columns) => {

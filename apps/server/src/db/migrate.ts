@@ -5,7 +5,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as users from './migrations/0002-users.js';
 import * as usersIndexes from './migrations/0003-users-indexes.js';
 import * as authorizationServer from './migrations/0004-authorization-server.js';
-import { usersSubstringSearch } from './migrations/0005-users-substring-search.js';
+import { usersListIndexes } from './migrations/0005-users-list-indexes.js';
 
 /**
  * Every migration, in order. A static list instead of a folder scan: it works the same from src under vitest
@@ -17,7 +17,7 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
   '0002-users': users,
   '0003-users-indexes': usersIndexes,
   '0004-authorization-server': authorizationServer,
-  '0005-users-substring-search': usersSubstringSearch(dialect),
+  '0005-users-list-indexes': usersListIndexes(dialect),
 });
 
 /** Brings the schema to the latest version; safe to run on every start and from several instances at once. */
