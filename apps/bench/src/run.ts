@@ -206,7 +206,12 @@ async function main(): Promise<void> {
     log(`\n[4/5] bulk import of ${importUsers.toLocaleString('en')} users (NDJSON, no passwords) into SQLite`);
     const importFile = path.join(work, 'users.ndjson');
     writeUsersFile(importFile, 'imported', importUsers);
-    const imported = await runUsherCli(serverCli, path.join(work, 'import.sqlite'), ['import', importFile]);
+    const imported = await runUsherCli(serverCli, path.join(work, 'import.sqlite'), [
+      'import',
+      importFile,
+      '--buyer',
+      'imported',
+    ]);
     log(`  ${imported.summary}`);
     imports.push({ what: 'usher import, NDJSON file, SQLite', records: importUsers + 1, seconds: imported.seconds });
 
