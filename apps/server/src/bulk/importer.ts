@@ -82,38 +82,40 @@ export class BulkImporter {
     );
     const { buyers, users } = this.#dropInBatchDuplicates(checked);
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < buyers.length; i += ROWS_PER_STATEMENT) {
-        const chunk = buyers.slice(i, i + ROWS_PER_STATEMENT);
-        const inserted = await trx
-          .insertInto('buyers')
-          .values(chunk.map((item) => item.row))
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .execute();
-        this.counts.buyers += inserted.length;
-        const stored = new Set(inserted.map((r) => r.id));
-        for (const item of chunk) {
-          // A buyer that already existed still exists: its users in this file are welcome.
-          this.#knownBuyers.add(item.row.id);
-          if (!stored.has(item.row.id)) this.reject(item.line, `Buyer ID ${item.row.id} already exists.`);
-        }
-      }
+      const skippedBuyers = await insertSkippingConflicts(
+        buyers,
+        async (chunk) => {
+          const inserted = await trx
+            .insertInto('buyers')
+            .values(chunk.map((item) => item.row))
+            .onConflict((oc) => oc.doNothing())
+            .returning('id')
+            .execute();
+          return inserted.map((r) => r.id);
+        },
+        (item) => item.row.id,
+      );
+      this.counts.buyers += buyers.length - skippedBuyers.length;
+      // A buyer that already existed still exists: its users in this file are welcome.
+      for (const item of buyers) this.#knownBuyers.add(item.row.id);
+      for (const item of skippedBuyers) this.reject(item.line, `Buyer ID ${item.row.id} already exists.`);
       const present = await this.#withExistingBuyer(trx, users);
-      for (let i = 0; i < present.length; i += ROWS_PER_STATEMENT) {
-        const chunk = present.slice(i, i + ROWS_PER_STATEMENT);
-        const inserted = await trx
-          .insertInto('users')
-          .values(chunk.map((item) => item.row))
-          .onConflict((oc) => oc.doNothing())
-          .returning('uid')
-          .execute();
-        this.counts.users += inserted.length;
-        const stored = new Set(inserted.map((r) => r.uid));
-        for (const { line, row } of chunk) {
-          if (!stored.has(row.uid)) {
-            this.reject(line, `Username ${row.username} or user ID ${row.id} in buyer ${row.buyer_id} already exists.`);
-          }
-        }
+      const skippedUsers = await insertSkippingConflicts(
+        present,
+        async (chunk) => {
+          const inserted = await trx
+            .insertInto('users')
+            .values(chunk.map((item) => item.row))
+            .onConflict((oc) => oc.doNothing())
+            .returning('uid')
+            .execute();
+          return inserted.map((r) => r.uid);
+        },
+        (item) => item.row.uid,
+      );
+      this.counts.users += present.length - skippedUsers.length;
+      for (const { line, row } of skippedUsers) {
+        this.reject(line, `Username ${row.username} or user ID ${row.id} in buyer ${row.buyer_id} already exists.`);
       }
     });
   }
@@ -169,4 +171,22 @@ export class BulkImporter {
       return false;
     });
   }
+}
+
+/**
+ * Inserts `items` a statement of ROWS_PER_STATEMENT at a time with `insert`, which skips conflicting rows and answers
+ * the keys it stored; returns the items it skipped.
+ */
+async function insertSkippingConflicts<T>(
+  items: readonly T[],
+  insert: (chunk: readonly T[]) => Promise<string[]>,
+  keyOf: (item: T) => string,
+): Promise<T[]> {
+  const skipped: T[] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+    const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
+    const stored = new Set(await insert(chunk));
+    for (const item of chunk) if (!stored.has(keyOf(item))) skipped.push(item);
+  }
+  return skipped;
 }

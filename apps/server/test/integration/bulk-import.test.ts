@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli-commands.js';
 import { createClient, PASSWORD, passwordGrant } from '../support/auth-fixtures.js';
+import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
 import { createBuyer, createUser } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -24,14 +24,7 @@ for (const dialect of DIALECTS) {
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    /** Runs the CLI against the test database; returns the exit code and what it wrote. */
-    const cli = async (...argv: string[]) => {
-      const lines: string[] = [];
-      const code = await runCli(argv, { DATABASE_URL: t.config.databaseUrl, LOG_LEVEL: 'silent' }, (line) =>
-        lines.push(line),
-      );
-      return { code, lines };
-    };
+    const cli = (...argv: string[]) => usher(t.config.databaseUrl, ...argv);
     const file = (name: string, text: string) => {
       const target = path.join(dir, name);
       fs.writeFileSync(target, text);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../../src/cli-commands.js';
 import { MAX_FAILED_SIGN_INS } from '../../src/oauth/sign-in.js';
 import {
   createUser,
@@ -11,6 +10,7 @@ import {
   type TestClient,
   type TestUser,
 } from '../support/auth-fixtures.js';
+import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
 import { createTestDatabase, startTestAppOn, type TestApp } from '../support/test-app.js';
 
@@ -71,10 +71,7 @@ describe.runIf(DIALECTS.includes('postgres'))('postgres: two server instances on
   test('rotate-keys on the shared database: B verifies tokens A signs with the new key', async () => {
     const before = await passwordGrant(a, client, user);
     const oldKid = jwtHeader(before.json['access_token'])['kid'];
-    const lines: string[] = [];
-    const code = await runCli(['rotate-keys'], { DATABASE_URL: a.config.databaseUrl, LOG_LEVEL: 'silent' }, (line) =>
-      lines.push(line),
-    );
+    const { code, lines } = await usher(a.config.databaseUrl, 'rotate-keys');
     expect(code).toBe(0);
     // A re-reads its keys once a minute; do now what that timer would do. B is not told anything.
     await a.running.context.keys.reload();
