@@ -20,7 +20,8 @@ const importUsers = Number(process.env['BENCH_IMPORT_USERS'] ?? 200_000);
 const postgresAdminUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Search terms: one user, a first and last name pair (a few hundred), a common last name (about 2%). */
 const SEARCH_TERMS = ['0424242', 'kenji.lee', 'müller'];
-const SEARCH_CONNECTIONS = 4;
+/** One search at a time: the latency of a search, not of a queue of them (SQLite answers one query at a time). */
+const SEARCH_CONNECTIONS = 1;
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
