@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPostgresDatabase, runUsherCli, type Timing, timePlainLike, writeUsersFile } from './large-data.js';
 import { type LoadResult, load, percentile } from './measure.js';
 import { freePort, type Service, startService } from './processes.js';
 
@@ -11,8 +12,20 @@ import { freePort, type Service, startService } from './processes.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const serverMain = path.join(root, 'apps/server/dist/main.js');
+const serverCli = path.join(root, 'apps/server/dist/cli.js');
+/** Users in the one buyer the search scenario lists (the issue's figure: a million). */
+const searchUsers = Number(process.env['BENCH_USERS'] ?? 1_000_000);
+/** Users in the NDJSON file the import scenario reads. */
+const importUsers = Number(process.env['BENCH_IMPORT_USERS'] ?? 200_000);
+const postgresAdminUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Search terms: one user, a first and last name pair (a few hundred), a common last name (about 2%). */
+const SEARCH_TERMS = ['0424242', 'kenji.lee', 'müller'];
+/** One search at a time: the latency of a search, not of a queue of them (SQLite answers one query at a time). */
+const SEARCH_CONNECTIONS = 1;
+
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const SEARCH_SECONDS = Math.min(seconds, 5);
 const ADMIN = { id: 'bench-admin', secret: 'bench-admin-secret-0123456789' };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -42,6 +55,20 @@ async function adminToken(url: string): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
+interface SearchRow {
+  dialect: string;
+  term: string;
+  totalCount: number;
+  usher: LoadResult;
+  plainLike: Timing;
+}
+
+interface ImportRow {
+  what: string;
+  records: number;
+  seconds: number;
+}
+
 interface Row {
   scenario: string;
   subject: LoadResult;
@@ -61,20 +88,37 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-bench-'));
   const rows: Row[] = [];
   const cold: { usher: number[]; express: number[] } = { usher: [], express: [] };
+  const imports: ImportRow[] = [];
+  const searches: SearchRow[] = [];
   log(
     `Usher benchmarks: ${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${connections} connections`,
   );
   try {
-    // 1. GET one object with a bearer token (validation, authentication, database) vs bare Express from memory.
-    log('\n[1/3] GET one object with a bearer token vs bare Express');
+    // 1. GET one user with a bearer token (validation, authentication, database) vs bare Express from memory.
+    log('\n[1/5] GET one user with a bearer token vs bare Express');
     const usher = await startUsher(path.join(work, 'get.sqlite'));
     const token = await adminToken(usher.url);
-    const created = await fetch(`${usher.url}/v1/buyers`, {
+    const authorized = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    await fetch(`${usher.url}/v1/buyers`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ID: 'bench-buyer', Name: 'Bench Buyer', xp: { Region: 'EU', Tier: 3 } }),
+      headers: authorized,
+      body: JSON.stringify({ ID: 'bench-buyer', Name: 'Bench Buyer' }),
     });
-    const object = await created.json();
+    await fetch(`${usher.url}/v1/buyers/bench-buyer/users`, {
+      method: 'POST',
+      headers: authorized,
+      body: JSON.stringify({
+        ID: 'bench-user',
+        Username: 'bench.user',
+        FirstName: 'Bench',
+        LastName: 'User',
+        Email: 'bench.user@example.com',
+        Active: true,
+        xp: { Region: 'EU', Tier: 3 },
+      }),
+    });
+    const userPath = '/v1/buyers/bench-buyer/users/bench-user';
+    const object = await (await fetch(`${usher.url}${userPath}`, { headers: authorized })).json();
     const expressPort = await freePort();
     const bare = await startService(
       [...tsPeer('bare-express.ts'), String(expressPort), JSON.stringify(object)],
@@ -84,7 +128,7 @@ async function main(): Promise<void> {
     const baselineGet = await load({ url: `${bare.url}/object`, connections, seconds });
     log(`  ${describeLoad('bare Express', baselineGet)}`);
     const usherGet = await load({
-      url: `${usher.url}/v1/buyers/bench-buyer`,
+      url: `${usher.url}${userPath}`,
       headers: { Authorization: `Bearer ${token}` },
       connections,
       seconds,
@@ -92,7 +136,7 @@ async function main(): Promise<void> {
     log(`  ${describeLoad('Usher', usherGet)}`);
     const getRatio = usherGet.requestsPerSecond / baselineGet.requestsPerSecond;
     rows.push({
-      scenario: 'GET one object (bearer token, validation, database)',
+      scenario: 'GET one user (bearer token, validation, database)',
       subject: usherGet,
       baseline: baselineGet,
       baselineName: 'bare Express 5, same JSON from memory',
@@ -103,7 +147,7 @@ async function main(): Promise<void> {
     await bare.stop();
 
     // 2. client_credentials tokens per second vs node-oidc-provider.
-    log('\n[2/3] client_credentials tokens per second vs node-oidc-provider');
+    log('\n[2/5] client_credentials tokens per second vs node-oidc-provider');
     const oidcPort = await freePort();
     const oidc = await startService(
       [...tsPeer('oidc-provider.ts'), String(oidcPort)],
@@ -143,7 +187,7 @@ async function main(): Promise<void> {
     await usher.stop();
 
     // 3. Cold start to a healthy /healthz on an empty database.
-    log('\n[3/3] cold start to a healthy /healthz on an empty database (5 runs each)');
+    log('\n[3/5] cold start to a healthy /healthz on an empty database (5 runs each)');
     for (let i = 0; i < 5; i++) {
       const started = await startUsher(path.join(work, `cold-${i}.sqlite`));
       cold.usher.push(started.readyMs);
@@ -158,13 +202,74 @@ async function main(): Promise<void> {
     log(
       `  Usher: median ${percentile(cold.usher, 50).toFixed(0)} ms, worst ${cold.usher.at(-1)?.toFixed(0)} ms; bare Express (via tsx): median ${percentile(cold.express, 50).toFixed(0)} ms`,
     );
+
+    // 4. Bulk import into SQLite: an NDJSON file of users without passwords, through `usher import`.
+    log(`\n[4/5] bulk import of ${importUsers.toLocaleString('en')} users (NDJSON, no passwords) into SQLite`);
+    const importFile = path.join(work, 'users.ndjson');
+    writeUsersFile(importFile, 'imported', importUsers);
+    const imported = await runUsherCli(serverCli, path.join(work, 'import.sqlite'), [
+      'import',
+      importFile,
+      '--buyer',
+      'imported',
+    ]);
+    log(`  ${imported.summary}`);
+    imports.push({ what: 'usher import, NDJSON file, SQLite', records: importUsers + 1, seconds: imported.seconds });
+
+    // 5. Search over a million users in one buyer, on each dialect, next to the plain LIKE scan.
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      log(`\n[5/5] list users with search over ${searchUsers.toLocaleString('en')} users: ${dialect}`);
+      const postgres = dialect === 'postgres' ? createPostgresDatabase(postgresAdminUrl) : null;
+      const databaseUrl = postgres?.url ?? path.join(work, 'search.sqlite');
+      try {
+        const seeded = await runUsherCli(serverCli, databaseUrl, [
+          'seed',
+          '--users',
+          String(searchUsers),
+          '--buyer',
+          'big',
+        ]);
+        log(`  ${seeded.summary}`);
+        imports.push({ what: `usher seed, ${dialect}`, records: searchUsers + 1, seconds: seeded.seconds });
+        const server = await startUsher(databaseUrl);
+        const bearer = { Authorization: `Bearer ${await adminToken(server.url)}` };
+        for (const term of SEARCH_TERMS) {
+          const url = `${server.url}/v1/buyers/big/users?search=${encodeURIComponent(term)}`;
+          const first = (await (await fetch(url, { headers: bearer })).json()) as { Meta: { TotalCount: number } };
+          const result = await load({ url, headers: bearer, connections: SEARCH_CONNECTIONS, seconds: SEARCH_SECONDS });
+          const plainLike = await timePlainLike(databaseUrl, 'big', term, 5);
+          log(
+            `  "${term}" (${first.Meta.TotalCount} matches): ${describeLoad('Usher', result)}; plain LIKE p50 ${plainLike.p50.toFixed(0)} ms, p95 ${plainLike.p95.toFixed(0)} ms`,
+          );
+          searches.push({ dialect, term, totalCount: first.Meta.TotalCount, usher: result, plainLike });
+        }
+        await server.stop();
+      } finally {
+        postgres?.drop();
+      }
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  writeReport(rows, cold);
+  writeReport(rows, cold, imports, searches);
 }
 
-function writeReport(rows: Row[], cold: { usher: number[]; express: number[] }): void {
+/** What the large-data figures depend on; kept with the generator so every regenerated report carries it. */
+const LARGE_DATA_NOTES = [
+  '### What limits the large-data figures',
+  '',
+  '- **Search cost follows the matches, not the table.** The substring index (migration 0005: an FTS5 trigram table on SQLite, pg_trgm GIN indexes on PostgreSQL) finds the matching rows without reading the others, but the page still sorts every match by LastName, FirstName, ID and `TotalCount` still counts every match, exactly, as OrderCloud promises. A selective search (one user, a name pair) stays in single-digit or low double-digit milliseconds; a term that matches 2% of a million users (`müller`) reads 20,000 rows twice. Dropping the exact count (an estimate past a threshold) is the lever left, and it would change the API contract.',
+  '- **SQLite needs planner statistics.** Without `ANALYZE`, SQLite assumes `buyer_id = ?` finds a handful of rows and walks all million of them checking each against the search matches (about 200 ms); with statistics (taken on open by `PRAGMA optimize` and after every `usher import`/`seed`) it starts from the matches (1.5 ms for one match).',
+  '- **Bulk import is bound by index maintenance.** Each user row updates four B-tree indexes (uid, username, buyer and ID, the list order) and the trigram index of five columns (about 100 trigrams a row, roughly a third of the import time). Records go through Kysely in 1,000-row statements; a prepared-statement path and building the trigram index after the load are the remaining levers. PostgreSQL seeding is bound by the five GIN indexes the same way.',
+  '- **The machine is shared.** These figures come from a 2-core machine that other work was using at the same time; ratios measured in the same run are fairer than absolute numbers.',
+];
+
+function writeReport(
+  rows: Row[],
+  cold: { usher: number[]; express: number[] },
+  imports: ImportRow[],
+  searches: SearchRow[],
+): void {
   const fmt = (r: LoadResult) =>
     `${r.requestsPerSecond.toFixed(0)} req/s · p50 ${r.p50} / p95 ${r.p95} / p99 ${r.p99} ms`;
   const coldWorst = cold.usher.at(-1) ?? Number.NaN;
@@ -185,6 +290,29 @@ function writeReport(rows: Row[], cold: { usher: number[]; express: number[] }):
     'Errors and non-2xx answers during the loads: ' +
       rows.map((r) => `${r.scenario}: ${r.subject.errors + r.subject.non2xx}`).join('; ') +
       '.',
+    '',
+    '## Large data',
+    '',
+    `Bulk writes go through the \`usher\` CLI (\`pnpm usher import\` / \`pnpm usher seed\`): records checked like the API, 5,000 a transaction, users without passwords (with passwords, scrypt hashing sets the rate at a few dozen a second per core).`,
+    '',
+    '| Bulk write | Records | Wall time | Records/s | Target |',
+    '| --- | --- | --- | --- | --- |',
+    ...imports.map((r) => {
+      const rate = r.records / r.seconds;
+      const target = r.what.includes('import') ? `≥ 50,000/s into SQLite ${rate >= 50_000 ? '✅' : '❌'}` : '—';
+      return `| ${r.what} | ${r.records.toLocaleString('en')} | ${r.seconds.toFixed(1)} s (process start, migrations and all) | ${rate.toFixed(0)} | ${target} |`;
+    }),
+    '',
+    `List users of one buyer holding ${searchUsers.toLocaleString('en')} users with \`search\` (default order, page 1 of 20, exact TotalCount), ${SEARCH_CONNECTIONS} connections for ${SEARCH_SECONDS} s each. The contrast is the same page and count as a plain \`lower(column) LIKE '%…%'\` over the five searchable columns without the substring index, timed 5 times in-process.`,
+    '',
+    '| Dialect | search | Matches | Usher (HTTP, index) | Plain LIKE scan (SQL only) | Target p95 ≤ 20 ms |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...searches.map(
+      (r) =>
+        `| ${r.dialect} | \`${r.term}\` | ${r.totalCount.toLocaleString('en')} | ${fmt(r.usher)} | p50 ${r.plainLike.p50.toFixed(0)} / p95 ${r.plainLike.p95.toFixed(0)} ms | ${r.usher.p95 <= 20 ? '✅' : '❌'} |`,
+    ),
+    '',
+    ...LARGE_DATA_NOTES,
     '',
   ];
   fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));

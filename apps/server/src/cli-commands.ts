@@ -1,17 +1,55 @@
+import fs from 'node:fs';
 import { SigningKeys } from './auth/signing-keys.js';
+import { BulkImporter } from './bulk/importer.js';
+import { seedUsers } from './bulk/seed.js';
+import { formatOf, readRecords, type SourceItem } from './bulk/sources.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createDb } from './db/create-db.js';
+import { createDb, type DatabaseHandle } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
 
 /** The longest an access or ID token lives: AccessTokenDuration is at most 600 minutes (openapi.yaml). */
 export const MAX_TOKEN_LIFETIME_SECONDS = 600 * 60;
 
 export const CLI_USAGE = `Usage: usher rotate-keys [--activate-in SECONDS]
+       usher import FILE [--format ndjson|csv] [--buyer ID] [--batch N]
+       usher seed --users N [--buyer ID] [--seed S] [--batch N]
 
   rotate-keys   Adds a new signing key. It is published in the JWKS at once and signs from SECONDS on (default 0).
                 Publish ahead of use (e.g. --activate-in 300, one client JWKS cache period) so clients know the key
                 before they meet it. Older keys keep verifying the tokens they signed; a key superseded for longer
-                than the longest token lifetime (10 hours) is retired from the JWKS.`;
+                than the longest token lifetime (10 hours) is retired from the JWKS.
+  import        Imports buyers and users from NDJSON (one JSON object a line) or CSV (a header row of field names),
+                streaming, N records a transaction (default 5000). Fields are the API's (ID, Username, FirstName,
+                LastName, Email, Phone, Active, TermsAccepted, Password, xp); a record with Type "Buyer" is a buyer
+                (ID, Name, Active, xp), any other is a user of its BuyerID or of --buyer. Rejected records are
+                listed with their line number and reason; the rest are imported.
+  seed          Generates N realistic users (deterministic for a given --seed, default 1) in buyer ID (default
+                "demo", created when missing). IDs are user-0001…; seeding again reports them as existing.
+
+All commands use DATABASE_URL like the server and migrate the database first.`;
+
+const DEFAULT_BATCH = 5000;
+
+/** Options after the command: `--name value` pairs from `allowed`, plus positional arguments. */
+function parseOptions(args: readonly string[], allowed: readonly string[]) {
+  const options = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    if (!allowed.includes(arg) || value === undefined) return null;
+    options.set(arg, value);
+    i++;
+  }
+  return { options, positional };
+}
+
+const wholeNumber = (value: string | undefined, min: number): number | null =>
+  value !== undefined && /^\d+$/.test(value) && Number(value) >= min ? Number(value) : null;
 
 /**
  * The operator commands, apart from cli.ts so tests run them against a test database. Returns the exit code; writes
@@ -21,23 +59,49 @@ export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   write: (line: string) => void,
+  progress: ((text: string) => void) | null = null,
 ): Promise<number> {
   // Package managers may pass a literal `--` through; it separates nothing here.
   const [command, ...rest] = argv.filter((arg) => arg !== '--');
-  if (command !== 'rotate-keys') {
+  const usage = () => {
     write(CLI_USAGE);
     return 2;
-  }
-  let activateInSeconds = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const value = rest[i + 1];
-    if (rest[i] === '--activate-in' && value !== undefined && /^\d+$/.test(value)) {
-      activateInSeconds = Number(value);
-      i++;
-    } else {
-      write(CLI_USAGE);
+  };
+  let run: (handle: DatabaseHandle) => Promise<number>;
+  if (command === 'rotate-keys') {
+    const parsed = parseOptions(rest, ['--activate-in']);
+    const activateInSeconds = parsed ? wholeNumber(parsed.options.get('--activate-in') ?? '0', 0) : null;
+    if (!parsed || parsed.positional.length > 0 || activateInSeconds === null) return usage();
+    run = (handle) => rotateKeys(handle, activateInSeconds, write);
+  } else if (command === 'import') {
+    const parsed = parseOptions(rest, ['--format', '--buyer', '--batch']);
+    const file = parsed?.positional[0];
+    const format = parsed?.options.get('--format') ?? (file ? formatOf(file) : undefined);
+    const batchSize = wholeNumber(parsed?.options.get('--batch') ?? String(DEFAULT_BATCH), 1);
+    if (!parsed || !file || parsed.positional.length !== 1 || batchSize === null) return usage();
+    if (format !== 'ndjson' && format !== 'csv') return usage();
+    if (!fs.existsSync(file)) {
+      write(`usher: ${file} does not exist.`);
       return 2;
     }
+    const defaultBuyerId = parsed.options.get('--buyer') ?? null;
+    run = (handle) =>
+      importRecords(handle, readRecords(file, format), { batchSize, defaultBuyerId, label: file }, write, progress);
+  } else if (command === 'seed') {
+    const parsed = parseOptions(rest, ['--users', '--buyer', '--seed', '--batch']);
+    const count = wholeNumber(parsed?.options.get('--users'), 1);
+    const seed = wholeNumber(parsed?.options.get('--seed') ?? '1', 0);
+    const batchSize = wholeNumber(parsed?.options.get('--batch') ?? String(DEFAULT_BATCH), 1);
+    const buyerId = parsed?.options.get('--buyer') ?? 'demo';
+    if (!parsed || parsed.positional.length > 0 || count === null || seed === null || batchSize === null) {
+      return usage();
+    }
+    run = async (handle) => {
+      const records = seededRecords(handle.db, buyerId, count, seed);
+      return importRecords(handle, records, { batchSize, defaultBuyerId: buyerId, label: 'seed' }, write, progress);
+    };
+  } else {
+    return usage();
   }
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -49,18 +113,76 @@ export async function runCli(
     }
     throw error;
   }
-  const handle = createDb(config);
+  const handle = createDb(config, undefined, { bulkLoad: command !== 'rotate-keys' });
   try {
-    await migrateToLatest(handle.db);
-    const keys = new SigningKeys(handle.db);
-    await keys.init();
-    const kid = await keys.rotate({ activateInSeconds });
-    const activatesAt = new Date(Date.now() + activateInSeconds * 1000).toISOString();
-    write(
-      `New signing key ${kid}: published now, signs from ${activatesAt}. Every instance picks it up within a minute.`,
-    );
-    return 0;
+    await migrateToLatest(handle.db, handle.dialect);
+    return await run(handle);
   } finally {
     await handle.close();
   }
+}
+
+async function rotateKeys(handle: DatabaseHandle, activateInSeconds: number, write: (line: string) => void) {
+  const keys = new SigningKeys(handle.db);
+  await keys.init();
+  const kid = await keys.rotate({ activateInSeconds });
+  const activatesAt = new Date(Date.now() + activateInSeconds * 1000).toISOString();
+  write(
+    `New signing key ${kid}: published now, signs from ${activatesAt}. Every instance picks it up within a minute.`,
+  );
+  return 0;
+}
+
+/** The seed buyer (when it does not exist yet) and then the generated users, as if read from a file. */
+async function* seededRecords(
+  db: DatabaseHandle['db'],
+  buyerId: string,
+  count: number,
+  seed: number,
+): AsyncGenerator<SourceItem> {
+  const exists = await db.selectFrom('buyers').select('id').where('id', '=', buyerId).executeTakeFirst();
+  let line = 0;
+  if (!exists) yield { line: ++line, record: { Type: 'Buyer', ID: buyerId, Name: `Demo buyer ${buyerId}` } };
+  for (const record of seedUsers(count, buyerId, seed)) yield { line: ++line, record };
+}
+
+/**
+ * Feeds records to the importer and reports: each rejected record as it happens, a progress line on a terminal
+ * (`progress`, rewritten in place), and a summary at the end. Exit code 0 when every record was imported, 1 when
+ * some were rejected.
+ */
+async function importRecords(
+  handle: DatabaseHandle,
+  source: AsyncIterable<SourceItem>,
+  options: { batchSize: number; defaultBuyerId: string | null; label: string },
+  write: (line: string) => void,
+  progress: ((text: string) => void) | null,
+): Promise<number> {
+  const started = performance.now();
+  const importer = new BulkImporter(handle.db, {
+    batchSize: options.batchSize,
+    defaultBuyerId: options.defaultBuyerId,
+    onReject: ({ line, reason }) => write(`line ${line}: ${reason}`),
+  });
+  const rate = () => importer.counts.records / Math.max((performance.now() - started) / 1000, 0.001);
+  let shownAt = 0;
+  for await (const item of source) {
+    if ('error' in item) importer.rejectUnreadable(item.line, item.error);
+    else await importer.add(item.line, item.record);
+    if (progress && performance.now() - shownAt > 250) {
+      shownAt = performance.now();
+      const { records, rejected } = importer.counts;
+      progress(`\r${records.toLocaleString('en')} records · ${rate().toFixed(0)}/s · ${rejected} rejected `);
+    }
+  }
+  await importer.flush();
+  await handle.dialect.refreshStatistics(handle.db);
+  progress?.('\n');
+  const { records, buyers, users, rejected } = importer.counts;
+  const seconds = (performance.now() - started) / 1000;
+  write(
+    `${options.label}: ${records} records in ${seconds.toFixed(1)} s (${rate().toFixed(0)} records/s): ` +
+      `${users} users and ${buyers} buyers imported, ${rejected} rejected.`,
+  );
+  return rejected === 0 ? 0 : 1;
 }

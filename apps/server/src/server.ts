@@ -30,7 +30,7 @@ export async function startServer(
     logger.warn('database connection lost while idle; the pool replaces it', { error: error.message }),
   );
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, handle.dialect);
     const keys = new SigningKeys(handle.db);
     await keys.init();
     const secretPepper = await getOrCreateServerSecret(handle.db, 'client-secret-pepper');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Expression, Kysely, PostgresDialect, type RawBuilder, SqliteDialect, sql } from 'kysely';
+import { type Expression, Kysely, PostgresDialect, type RawBuilder, type SqlBool, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
@@ -23,8 +23,27 @@ export interface DialectCapabilities {
   jsonNumber(column: string, path: readonly string[]): RawBuilder<number | null>;
   /** `text` compared and ordered byte by byte (code point order), as SQLite's default BINARY collation does. */
   binaryText(text: Expression<unknown>): RawBuilder<string | null>;
+  /**
+   * An index key that serves `order by binaryText(column) asc nulls first`, the order lists sort by, so a list page
+   * reads the first rows of an index instead of sorting every row.
+   */
+  ascendingIndexKey(column: string): RawBuilder<unknown>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
+  refreshStatistics(db: Kysely<Database>): Promise<void>;
+  /**
+   * Builds (in a migration) the index that serves case-insensitive substring search over `columns` of `table`, and
+   * keeps it current on every later write.
+   */
+  createSubstringIndex(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void>;
+  dropSubstringIndex(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void>;
+  /**
+   * A condition on `table`'s rows that holds exactly when `lower(column) like '%text%'` holds for one of `columns`
+   * (`loweredText` is already lower-cased, without wildcards), answered from the substring index; or null when the
+   * plain LIKE is the way (the index cannot serve the text, or it serves LIKE itself).
+   */
+  indexedSubstring(table: string, columns: readonly string[], loweredText: string): RawBuilder<SqlBool> | null;
 }
 
 export interface DatabaseHandle {
@@ -40,18 +59,33 @@ export interface DatabaseHandle {
 export function createDb(
   config: Pick<Config, 'databaseUrl' | 'dialect'>,
   onIdleClientError: (error: Error) => void = () => {},
+  options: { bulkLoad?: boolean } = {},
 ): DatabaseHandle {
   return config.dialect === 'postgres'
     ? createPostgres(config.databaseUrl, onIdleClientError)
-    : createSqlite(config.databaseUrl);
+    : createSqlite(config.databaseUrl, options.bulkLoad ?? false);
 }
 
-function createSqlite(file: string): DatabaseHandle {
+/** Page cache for bulk loads: a million users' indexes stay in memory instead of being re-read page by page. */
+const BULK_LOAD_CACHE_KIB = 512 * 1024;
+
+function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   // FULL: a transaction acknowledged to a client survives power loss, not only a crash of this process.
   database.pragma('synchronous = FULL');
+  // Without statistics the planner takes `buyer_id = ?` for a handful of rows and walks a million-row buyer instead
+  // of the few rows a search index found. SQLite's advice for long-lived connections: optimize on open, with a limit
+  // so that ANALYZE samples instead of reading whole indexes.
+  database.pragma('analysis_limit = 1000');
+  database.pragma('optimize = 0x10002');
+  // A bulk load (usher import, seed) syncs at checkpoints only (WAL stays consistent; an interrupted import loses
+  // its last batches and is rerun) and keeps its indexes in a large page cache.
+  if (bulkLoad) {
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
+  }
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds every letter. Case-insensitive search and filters
@@ -80,10 +114,30 @@ function createSqlite(file: string): DatabaseHandle {
         sql<number | null>`(case when json_type(${sql.ref(column)}, ${sqlitePath(jsonPath)}) in ('integer', 'real')
           then json_extract(${sql.ref(column)}, ${sqlitePath(jsonPath)}) end)`,
       binaryText: (text) => sql<string | null>`${text}`,
+      // Ascending already puts nulls first, and BINARY is the default collation.
+      ascendingIndexKey: (column) => sql`${sql.ref(column)}`,
       isUniqueViolation: (error) =>
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      refreshStatistics: async (db) => {
+        await sql`analyze`.execute(db);
+      },
+      createSubstringIndex: (db, table, columns) => createTrigramTable(db, table, columns),
+      dropSubstringIndex: async (db, table) => {
+        for (const suffix of ['insert', 'update', 'delete']) {
+          await sql`drop trigger if exists ${sql.id(`${table}_substring_${suffix}`)}`.execute(db);
+        }
+        await sql`drop table if exists ${sql.id(`${table}_substring`)}`.execute(db);
+      },
+      indexedSubstring: (table, columns, loweredText) => {
+        // A trigram index finds nothing shorter than three characters; those searches scan with LIKE.
+        if ([...loweredText].length < 3) return null;
+        // A phrase of trigrams matches where they occur one after another: exactly where the text is a substring.
+        const query = `{${columns.join(' ')}} : "${loweredText.replaceAll('"', '""')}"`;
+        const index = sql.id(`${table}_substring`);
+        return sql<SqlBool>`(${sql.ref(`${table}.rowid`)} in (select rowid from ${index} where ${index} match ${query}))`;
+      },
     },
     close: () => db.destroy(),
   };
@@ -105,7 +159,27 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
           then (${sql.ref(column)}::jsonb #>> ${jsonPath})::double precision end)`,
       // The database's collation may be linguistic (en_US sorts 'b' before 'C'); "C" orders by code point like SQLite.
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
+      ascendingIndexKey: (column) => sql`${sql.ref(column)} collate "C" asc nulls first`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
+      // VACUUM also merges the GIN indexes' pending lists, which a bulk load fills and every search would otherwise
+      // read in full, and marks pages all-visible so that counts can read indexes alone.
+      refreshStatistics: async (db) => {
+        await sql`vacuum analyze`.execute(db);
+      },
+      // pg_trgm GIN indexes on lower(column) serve `lower(column) like '%…%'` directly, so queries stay plain LIKE.
+      // CREATE EXTENSION needs a role allowed to create it (a superuser, or pg_trgm pre-installed by one).
+      createSubstringIndex: async (db, table, columns) => {
+        await sql`create extension if not exists pg_trgm`.execute(db);
+        for (const column of columns) {
+          await sql`create index ${sql.id(`${table}_substring_${column}`)} on ${sql.table(table)}
+            using gin (lower(${sql.ref(column)}) gin_trgm_ops)`.execute(db);
+        }
+      },
+      dropSubstringIndex: async (db, table, columns) => {
+        for (const column of columns)
+          await sql`drop index if exists ${sql.id(`${table}_substring_${column}`)}`.execute(db);
+      },
+      indexedSubstring: () => null,
     },
     close: () => db.destroy(),
   };
@@ -139,4 +213,28 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.D
       };
     },
   });
+}
+
+/**
+ * SQLite: an FTS5 trigram table over the lower-cased columns, keyed by the table's rowid and kept in step by
+ * triggers. Contentless (it stores only the index, not a second copy of the text); `contentless_delete` lets the
+ * triggers delete by rowid. The text is lowered by lower() as create-db.ts defines it (like JavaScript), and the
+ * tokenizer is case-sensitive, so a match is exactly the `lower(column) like` the list query language means.
+ */
+async function createTrigramTable(db: Kysely<unknown>, table: string, columns: readonly string[]): Promise<void> {
+  const index = sql.id(`${table}_substring`);
+  const source = sql.table(table);
+  const names = sql.join(columns.map((column) => sql.id(column)));
+  const lowered = (row: 'new' | null) =>
+    sql.join(columns.map((column) => sql`lower(${row ? sql.ref(`${row}.${column}`) : sql.ref(column)})`));
+  await sql`create virtual table ${index} using fts5(${names}, content='', contentless_delete=1,
+    tokenize='trigram case_sensitive 1')`.execute(db);
+  await sql`insert into ${index} (rowid, ${names}) select rowid, ${lowered(null)} from ${source}`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_insert`)} after insert on ${source} begin
+    insert into ${index} (rowid, ${names}) values (new.rowid, ${lowered('new')}); end`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_update`)} after update of ${names} on ${source} begin
+    delete from ${index} where rowid = old.rowid;
+    insert into ${index} (rowid, ${names}) values (new.rowid, ${lowered('new')}); end`.execute(db);
+  await sql`create trigger ${sql.id(`${table}_substring_delete`)} after delete on ${source} begin
+    delete from ${index} where rowid = old.rowid; end`.execute(db);
 }

@@ -1,25 +1,28 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { DialectCapabilities } from './create-db.js';
 import type { Database } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as users from './migrations/0002-users.js';
 import * as usersIndexes from './migrations/0003-users-indexes.js';
 import * as authorizationServer from './migrations/0004-authorization-server.js';
+import { usersListIndexes } from './migrations/0005-users-list-indexes.js';
 
 /**
  * Every migration, in order. A static list instead of a folder scan: it works the same from src under vitest
- * and from dist, and a migration cannot be skipped by a build that forgot to copy a file.
+ * and from dist, and a migration cannot be skipped by a build that forgot to copy a file. Migrations whose SQL
+ * differs by dialect take the dialect's capabilities.
  */
-export const migrations: Record<string, Migration> = {
+export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migration> => ({
   '0001-foundation': foundation,
   '0002-users': users,
   '0003-users-indexes': usersIndexes,
   '0004-authorization-server': authorizationServer,
-};
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+  '0005-users-list-indexes': usersListIndexes(dialect),
+});
 
 /** Brings the schema to the latest version; safe to run on every start and from several instances at once. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapabilities): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -25,6 +25,11 @@ export interface ListDefinition {
   defaultSort: readonly string[];
   /** API name of the unique field that breaks ties, so pages are stable. */
   idField: string;
+  /**
+   * The table whose substring index (migration 0005) covers every searchable column, when there is one; the list's
+   * query must select from that table.
+   */
+  substringIndexTable?: string;
 }
 
 export type Comparison = 'eq' | 'like' | 'gt' | 'lt' | 'gte' | 'lte' | 'present' | 'absent';
@@ -59,8 +64,17 @@ export interface SortKey {
   descending: boolean;
 }
 
+export interface Search {
+  /** The lower-cased search text, and the LIKE pattern matching it anywhere. */
+  text: string;
+  pattern: string;
+  fields: ListField[];
+  /** See ListDefinition.substringIndexTable. */
+  indexTable: string | null;
+}
+
 export interface ListQuery {
-  search: { pattern: string; fields: ListField[] } | null;
+  search: Search | null;
   sort: SortKey[];
   filters: Filter[];
 }
@@ -111,7 +125,13 @@ function parseSearch(definition: ListDefinition, params: ListParameters): ListQu
   const text = params.search ?? '';
   if (text === '') return null;
   const searchable = fields.length > 0 ? fields : Object.values(definition.fields).filter((f) => f.searchable);
-  return { pattern: `%${escapeLike(text.toLowerCase())}%`, fields: searchable };
+  const lowered = text.toLowerCase();
+  return {
+    text: lowered,
+    pattern: `%${escapeLike(lowered)}%`,
+    fields: searchable,
+    indexTable: definition.substringIndexTable ?? null,
+  };
 }
 
 function parseSort(definition: ListDefinition, params: ListParameters): SortKey[] {

@@ -84,8 +84,10 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
 ): SelectQueryBuilder<DB, TB, O> {
   let result = query;
   if (list.search) {
-    const { pattern } = list.search;
-    result = result.where(or(list.search.fields.map((field) => likeEscaped(sql.ref(field.column), pattern))));
+    const { text, pattern, fields, indexTable } = list.search;
+    const columns = fields.map((field) => field.column);
+    const indexed = indexTable === null ? null : dialect.indexedSubstring(indexTable, columns, text);
+    result = result.where(indexed ?? or(columns.map((column) => likeEscaped(sql.ref(column), pattern))));
   }
   for (const filter of list.filters) result = result.where(filterExpression(filter, dialect));
   for (const key of list.sort) {

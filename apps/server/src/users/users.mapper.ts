@@ -44,4 +44,5 @@ export const USER_LIST: ListDefinition = {
   xpColumn: 'xp',
   defaultSort: ['LastName', 'FirstName'],
   idField: 'ID',
+  substringIndexTable: 'users',
 };

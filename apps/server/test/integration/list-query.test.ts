@@ -76,6 +76,36 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test('search follows creates, renames, moves and deletes (the substring index stays in step)', async () => {
+      const api = t.as(await t.adminToken());
+      await createBuyer(api, 'indexed');
+      await createBuyer(api, 'elsewhere');
+      const found = async (query: string) => {
+        const res = await get('/v1/buyers/indexed/users', query);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body.Items.map((item) => item.ID);
+      };
+      await createUser(api, 'indexed', { ID: 'q1', FirstName: 'Zoë "Q"', LastName: 'ÅSTRÖM' });
+      await createUser(api, 'indexed', { ID: 'q2', FirstName: 'Quincy', LastName: 'Astor' });
+      expect(await found('search=åström')).toEqual(['q1']);
+      expect(await found('search=ZOË%20%22Q')).toEqual(['q1']);
+      expect(await found('search=st')).toEqual(['q2', 'q1']);
+      expect(await found('search=quin&searchOn=LastName')).toEqual([]);
+      const path = (userID: string) => ({ params: { path: { buyerID: 'indexed', userID } } });
+      await api.PATCH('/v1/buyers/{buyerID}/users/{userID}', { ...path('q2'), body: { LastName: 'Östlund' } });
+      expect(await found('search=astor')).toEqual([]);
+      expect(await found('search=östl')).toEqual(['q2']);
+      const moved = await api.POST('/v1/buyers/{buyerID}/users/{userID}/moveto/{newBuyerID}', {
+        params: { path: { buyerID: 'indexed', userID: 'q2', newBuyerID: 'elsewhere' }, query: { orders: 'None' } },
+      });
+      expect(moved.response.status).toBe(201);
+      expect(await found('search=östl')).toEqual([]);
+      await api.DELETE('/v1/buyers/{buyerID}/users/{userID}', path('q1'));
+      expect(await found('search=åström')).toEqual([]);
+      const res = await get('/v1/buyers/elsewhere/users', 'search=ÖSTLUND');
+      expect(res.body.Items.map((item) => item.ID)).toEqual(['q2']);
+    });
+
     const filters: Array<[string, string, string[]]> = [
       ['equality ignores case', 'LastName=smith', ['u1', 'u2']],
       ['prefix', 'FirstName=C*', ['u3']],

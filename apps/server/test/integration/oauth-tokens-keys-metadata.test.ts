@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiAudience } from '../../src/auth/access-tokens.js';
 import { accessTokenHash } from '../../src/auth/id-tokens.js';
 import { signJwt } from '../../src/auth/jwt.js';
-import { MAX_TOKEN_LIFETIME_SECONDS, runCli } from '../../src/cli-commands.js';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../src/cli-commands.js';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { nowSeconds } from '../../src/shared/time.js';
@@ -30,6 +30,7 @@ import {
   type TestClient,
   type TestUser,
 } from '../support/auth-fixtures.js';
+import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
 import { startAppAtIssuer } from '../support/own-url-app.js';
 import type { TestApp } from '../support/test-app.js';
@@ -148,12 +149,7 @@ for (const dialect of DIALECTS) {
       // Not active yet: the old key still signs.
       expect(jwtHeader((await passwordGrant(t, confidential, user)).json['access_token'])['kid']).toBe(oldKid);
       // The operator command adds a key that signs at once; every instance reads it from the database.
-      const lines: string[] = [];
-      const code = await runCli(
-        ['rotate-keys', '--activate-in', '0'],
-        { DATABASE_URL: t.config.databaseUrl, LOG_LEVEL: 'silent' },
-        (line) => lines.push(line),
-      );
+      const { code, lines } = await usher(t.config.databaseUrl, 'rotate-keys', '--activate-in', '0');
       expect(code).toBe(0);
       await t.running.context.keys.reload();
       const after = await passwordGrant(t, confidential, user);

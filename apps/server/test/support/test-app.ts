@@ -53,14 +53,26 @@ export async function createTestDatabase(dialect: Dialect): Promise<{ url: strin
   };
 }
 
-/** Starts the real server on an ephemeral port against a fresh database. */
+/** Starts the real server on an ephemeral port against a fresh database, dropped on close. */
 export async function startTestApp(
   options: { dialect?: Dialect; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? 'sqlite';
   const database = await createTestDatabase(dialect);
+  return startTestAppOn(database.url, { ...options, dialect, onClose: database.drop });
+}
+
+/**
+ * Starts the real server on an ephemeral port against an existing database, so several instances can share one
+ * (as stateless replicas do). `onClose` runs after the server has closed.
+ */
+export async function startTestAppOn(
+  databaseUrl: string,
+  options: { dialect: Dialect; env?: Record<string, string>; logger?: Logger; onClose?: () => Promise<void> },
+): Promise<TestApp> {
+  const { dialect } = options;
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     PORT: '0',
     ISSUER: TEST_ISSUER,
     ADMIN_CLIENT_ID,
@@ -95,7 +107,7 @@ export async function startTestApp(
     },
     close: async () => {
       await running.close();
-      await database.drop();
+      await options.onClose?.();
     },
   };
 }
