@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ApiClientRow,
   countApiClients,
   findApiClient,
   insertApiClient,
@@ -26,21 +27,16 @@ export async function ensureAdminClient(context: AppContext): Promise<AdminClien
     const upsert = () =>
       db.transaction().execute(async (trx) => {
         const existing = await findApiClient(trx, id);
-        const roles = new Set<string>(existing ? (JSON.parse(existing.roles) as string[]) : []);
-        roles.add(FULL_ACCESS);
-        const row = {
-          id,
-          app_name: existing?.app_name ?? 'Usher admin',
-          active: 1,
-          secret_hash: hashClientSecret(secretPepper, secret),
-          access_token_duration: existing?.access_token_duration ?? 60,
-          refresh_token_duration: existing?.refresh_token_duration ?? 0,
-          allow_any_buyer: existing?.allow_any_buyer ?? 0,
-          redirect_uris: existing?.redirect_uris ?? '[]',
-          roles: JSON.stringify([...roles]),
-          xp: existing?.xp ?? null,
-          date_created: existing?.date_created ?? nowIso(),
-        };
+        const secretHash = hashClientSecret(secretPepper, secret);
+        // An existing client keeps its settings; it is made active, gets the configured secret and holds FullAccess.
+        const row: ApiClientRow = existing
+          ? {
+              ...existing,
+              active: 1,
+              secret_hash: secretHash,
+              roles: JSON.stringify([...new Set([...(JSON.parse(existing.roles) as string[]), FULL_ACCESS])]),
+            }
+          : fullAccessClientRow(id, 'Usher admin', secretHash);
         if (existing) await replaceApiClient(trx, id, row);
         else await insertApiClient(trx, row);
       });
@@ -56,11 +52,20 @@ export async function ensureAdminClient(context: AppContext): Promise<AdminClien
   if ((await countApiClients(db)) > 0) return { kind: 'none' };
   const clientId = randomUUID();
   const clientSecret = generateClientSecret();
-  await insertApiClient(db, {
-    id: clientId,
-    app_name: 'Usher admin (generated)',
+  await insertApiClient(
+    db,
+    fullAccessClientRow(clientId, 'Usher admin (generated)', hashClientSecret(secretPepper, clientSecret)),
+  );
+  return { kind: 'generated', clientId, clientSecret };
+}
+
+/** A new active FullAccess client with the API's defaults for everything else. */
+function fullAccessClientRow(id: string, appName: string, secretHash: string): ApiClientRow {
+  return {
+    id,
+    app_name: appName,
     active: 1,
-    secret_hash: hashClientSecret(secretPepper, clientSecret),
+    secret_hash: secretHash,
     access_token_duration: 60,
     refresh_token_duration: 0,
     allow_any_buyer: 0,
@@ -68,6 +73,5 @@ export async function ensureAdminClient(context: AppContext): Promise<AdminClien
     roles: JSON.stringify([FULL_ACCESS]),
     xp: null,
     date_created: nowIso(),
-  });
-  return { kind: 'generated', clientId, clientSecret };
+  };
 }
