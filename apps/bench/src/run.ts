@@ -26,6 +26,18 @@ const SEARCH_CONNECTIONS = 1;
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SEARCH_SECONDS = Math.min(seconds, 5);
+/**
+ * `BENCH_ONLY=get,token,cold,import,search` runs only those scenarios (while working on one of them) and prints
+ * their figures without rewriting BENCHMARKS.md, which always holds a full run.
+ */
+const SCENARIOS = ['get', 'token', 'cold', 'import', 'search'] as const;
+const only = process.env['BENCH_ONLY']?.split(',').map((name) => name.trim());
+for (const name of only ?? []) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    throw new Error(`BENCH_ONLY: unknown scenario "${name}"; choose from ${SCENARIOS.join(', ')}.`);
+  }
+}
+const runs = (scenario: (typeof SCENARIOS)[number]): boolean => !only || only.includes(scenario);
 const ADMIN = { id: 'bench-admin', secret: 'bench-admin-secret-0123456789' };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -94,164 +106,183 @@ async function main(): Promise<void> {
     `Usher benchmarks: ${os.cpus().length} cores, Node ${process.version}, ${seconds} s per load, ${connections} connections`,
   );
   try {
-    // 1. GET one user with a bearer token (validation, authentication, database) vs bare Express from memory.
-    log('\n[1/5] GET one user with a bearer token vs bare Express');
-    const usher = await startUsher(path.join(work, 'get.sqlite'));
-    const token = await adminToken(usher.url);
-    const authorized = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    await fetch(`${usher.url}/v1/buyers`, {
-      method: 'POST',
-      headers: authorized,
-      body: JSON.stringify({ ID: 'bench-buyer', Name: 'Bench Buyer' }),
-    });
-    await fetch(`${usher.url}/v1/buyers/bench-buyer/users`, {
-      method: 'POST',
-      headers: authorized,
-      body: JSON.stringify({
-        ID: 'bench-user',
-        Username: 'bench.user',
-        FirstName: 'Bench',
-        LastName: 'User',
-        Email: 'bench.user@example.com',
-        Active: true,
-        xp: { Region: 'EU', Tier: 3 },
-      }),
-    });
-    const userPath = '/v1/buyers/bench-buyer/users/bench-user';
-    const object = await (await fetch(`${usher.url}${userPath}`, { headers: authorized })).json();
-    const expressPort = await freePort();
-    const bare = await startService(
-      [...tsPeer('bare-express.ts'), String(expressPort), JSON.stringify(object)],
-      '/healthz',
-      expressPort,
-    );
-    const baselineGet = await load({ url: `${bare.url}/object`, connections, seconds });
-    log(`  ${describeLoad('bare Express', baselineGet)}`);
-    const usherGet = await load({
-      url: `${usher.url}${userPath}`,
-      headers: { Authorization: `Bearer ${token}` },
-      connections,
-      seconds,
-    });
-    log(`  ${describeLoad('Usher', usherGet)}`);
-    const getRatio = usherGet.requestsPerSecond / baselineGet.requestsPerSecond;
-    rows.push({
-      scenario: 'GET one user (bearer token, validation, database)',
-      subject: usherGet,
-      baseline: baselineGet,
-      baselineName: 'bare Express 5, same JSON from memory',
-      target: '≥ 0.65×',
-      ratio: getRatio,
-      met: getRatio >= 0.65,
-    });
-    await bare.stop();
+    // 1 and 2 share one Usher on SQLite holding one buyer and one user.
+    if (runs('get') || runs('token')) {
+      // 1. GET one user with a bearer token (validation, authentication, database) vs bare Express from memory.
+      const usher = await startUsher(path.join(work, 'get.sqlite'));
+      const token = await adminToken(usher.url);
+      const authorized = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      await fetch(`${usher.url}/v1/buyers`, {
+        method: 'POST',
+        headers: authorized,
+        body: JSON.stringify({ ID: 'bench-buyer', Name: 'Bench Buyer' }),
+      });
+      await fetch(`${usher.url}/v1/buyers/bench-buyer/users`, {
+        method: 'POST',
+        headers: authorized,
+        body: JSON.stringify({
+          ID: 'bench-user',
+          Username: 'bench.user',
+          FirstName: 'Bench',
+          LastName: 'User',
+          Email: 'bench.user@example.com',
+          Active: true,
+          xp: { Region: 'EU', Tier: 3 },
+        }),
+      });
+      const userPath = '/v1/buyers/bench-buyer/users/bench-user';
+      const object = await (await fetch(`${usher.url}${userPath}`, { headers: authorized })).json();
+      if (runs('get')) {
+        log('\n[1/5] GET one user with a bearer token vs bare Express');
+        const expressPort = await freePort();
+        const bare = await startService(
+          [...tsPeer('bare-express.ts'), String(expressPort), JSON.stringify(object)],
+          '/healthz',
+          expressPort,
+        );
+        const baselineGet = await load({ url: `${bare.url}/object`, connections, seconds });
+        log(`  ${describeLoad('bare Express', baselineGet)}`);
+        const usherGet = await load({
+          url: `${usher.url}${userPath}`,
+          headers: { Authorization: `Bearer ${token}` },
+          connections,
+          seconds,
+        });
+        log(`  ${describeLoad('Usher', usherGet)}`);
+        const getRatio = usherGet.requestsPerSecond / baselineGet.requestsPerSecond;
+        rows.push({
+          scenario: 'GET one user (bearer token, validation, database)',
+          subject: usherGet,
+          baseline: baselineGet,
+          baselineName: 'bare Express 5, same JSON from memory',
+          target: '≥ 0.65×',
+          ratio: getRatio,
+          met: getRatio >= 0.65,
+        });
+        await bare.stop();
+      }
 
-    // 2. client_credentials tokens per second vs node-oidc-provider.
-    log('\n[2/5] client_credentials tokens per second vs node-oidc-provider');
-    const oidcPort = await freePort();
-    const oidc = await startService(
-      [...tsPeer('oidc-provider.ts'), String(oidcPort)],
-      '/.well-known/openid-configuration',
-      oidcPort,
-    );
-    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const baselineToken = await load({
-      url: `${oidc.url}/token`,
-      method: 'POST',
-      headers: form,
-      body: tokenForm('bench', 'bench-secret-0123456789'),
-      connections,
-      seconds,
-    });
-    log(`  ${describeLoad('node-oidc-provider', baselineToken)}`);
-    const usherToken = await load({
-      url: `${usher.url}/oauth/token`,
-      method: 'POST',
-      headers: form,
-      body: tokenForm(ADMIN.id, ADMIN.secret),
-      connections,
-      seconds,
-    });
-    log(`  ${describeLoad('Usher', usherToken)}`);
-    const tokenRatio = usherToken.requestsPerSecond / baselineToken.requestsPerSecond;
-    rows.push({
-      scenario: 'client_credentials tokens',
-      subject: usherToken,
-      baseline: baselineToken,
-      baselineName: 'node-oidc-provider (defaults, client_credentials on)',
-      target: '≥ 1.2×',
-      ratio: tokenRatio,
-      met: tokenRatio >= 1.2,
-    });
-    await oidc.stop();
-    await usher.stop();
-
-    // 3. Cold start to a healthy /healthz on an empty database.
-    log('\n[3/5] cold start to a healthy /healthz on an empty database (5 runs each)');
-    for (let i = 0; i < 5; i++) {
-      const started = await startUsher(path.join(work, `cold-${i}.sqlite`));
-      cold.usher.push(started.readyMs);
-      await started.stop();
-      const port = await freePort();
-      const bareStart = await startService([...tsPeer('bare-express.ts'), String(port), '{}'], '/healthz', port);
-      cold.express.push(bareStart.readyMs);
-      await bareStart.stop();
+      if (runs('token')) {
+        // 2. client_credentials tokens per second vs node-oidc-provider.
+        log('\n[2/5] client_credentials tokens per second vs node-oidc-provider');
+        const oidcPort = await freePort();
+        const oidc = await startService(
+          [...tsPeer('oidc-provider.ts'), String(oidcPort)],
+          '/.well-known/openid-configuration',
+          oidcPort,
+        );
+        const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+        const baselineToken = await load({
+          url: `${oidc.url}/token`,
+          method: 'POST',
+          headers: form,
+          body: tokenForm('bench', 'bench-secret-0123456789'),
+          connections,
+          seconds,
+        });
+        log(`  ${describeLoad('node-oidc-provider', baselineToken)}`);
+        const usherToken = await load({
+          url: `${usher.url}/oauth/token`,
+          method: 'POST',
+          headers: form,
+          body: tokenForm(ADMIN.id, ADMIN.secret),
+          connections,
+          seconds,
+        });
+        log(`  ${describeLoad('Usher', usherToken)}`);
+        const tokenRatio = usherToken.requestsPerSecond / baselineToken.requestsPerSecond;
+        rows.push({
+          scenario: 'client_credentials tokens',
+          subject: usherToken,
+          baseline: baselineToken,
+          baselineName: 'node-oidc-provider (defaults, client_credentials on)',
+          target: '≥ 1.2×',
+          ratio: tokenRatio,
+          met: tokenRatio >= 1.2,
+        });
+        await oidc.stop();
+      }
+      await usher.stop();
     }
-    cold.usher.sort((a, b) => a - b);
-    cold.express.sort((a, b) => a - b);
-    log(
-      `  Usher: median ${percentile(cold.usher, 50).toFixed(0)} ms, worst ${cold.usher.at(-1)?.toFixed(0)} ms; bare Express (via tsx): median ${percentile(cold.express, 50).toFixed(0)} ms`,
-    );
 
-    // 4. Bulk import into SQLite: an NDJSON file of users without passwords, through `usher import`.
-    log(`\n[4/5] bulk import of ${importUsers.toLocaleString('en')} users (NDJSON, no passwords) into SQLite`);
-    const importFile = path.join(work, 'users.ndjson');
-    writeUsersFile(importFile, 'imported', importUsers);
-    const imported = await runUsherCli(serverCli, path.join(work, 'import.sqlite'), [
-      'import',
-      importFile,
-      '--buyer',
-      'imported',
-    ]);
-    log(`  ${imported.summary}`);
-    imports.push({ what: 'usher import, NDJSON file, SQLite', records: importUsers + 1, seconds: imported.seconds });
+    if (runs('cold')) {
+      // 3. Cold start to a healthy /healthz on an empty database.
+      log('\n[3/5] cold start to a healthy /healthz on an empty database (5 runs each)');
+      for (let i = 0; i < 5; i++) {
+        const started = await startUsher(path.join(work, `cold-${i}.sqlite`));
+        cold.usher.push(started.readyMs);
+        await started.stop();
+        const port = await freePort();
+        const bareStart = await startService([...tsPeer('bare-express.ts'), String(port), '{}'], '/healthz', port);
+        cold.express.push(bareStart.readyMs);
+        await bareStart.stop();
+      }
+      cold.usher.sort((a, b) => a - b);
+      cold.express.sort((a, b) => a - b);
+      log(
+        `  Usher: median ${percentile(cold.usher, 50).toFixed(0)} ms, worst ${cold.usher.at(-1)?.toFixed(0)} ms; bare Express (via tsx): median ${percentile(cold.express, 50).toFixed(0)} ms`,
+      );
+    }
 
-    // 5. Search over a million users in one buyer, on each dialect, next to the plain LIKE scan.
-    for (const dialect of ['sqlite', 'postgres'] as const) {
-      log(`\n[5/5] list users with search over ${searchUsers.toLocaleString('en')} users: ${dialect}`);
-      const postgres = dialect === 'postgres' ? createPostgresDatabase(postgresAdminUrl) : null;
-      const databaseUrl = postgres?.url ?? path.join(work, 'search.sqlite');
-      try {
-        const seeded = await runUsherCli(serverCli, databaseUrl, [
-          'seed',
-          '--users',
-          String(searchUsers),
-          '--buyer',
-          'big',
-        ]);
-        log(`  ${seeded.summary}`);
-        imports.push({ what: `usher seed, ${dialect}`, records: searchUsers + 1, seconds: seeded.seconds });
-        const server = await startUsher(databaseUrl);
-        const bearer = { Authorization: `Bearer ${await adminToken(server.url)}` };
-        for (const term of SEARCH_TERMS) {
-          const url = `${server.url}/v1/buyers/big/users?search=${encodeURIComponent(term)}`;
-          const first = (await (await fetch(url, { headers: bearer })).json()) as { Meta: { TotalCount: number } };
-          const result = await load({ url, headers: bearer, connections: SEARCH_CONNECTIONS, seconds: SEARCH_SECONDS });
-          const plainLike = await timePlainLike(databaseUrl, 'big', term, 5);
-          log(
-            `  "${term}" (${first.Meta.TotalCount} matches): ${describeLoad('Usher', result)}; plain LIKE p50 ${plainLike.p50.toFixed(0)} ms, p95 ${plainLike.p95.toFixed(0)} ms`,
-          );
-          searches.push({ dialect, term, totalCount: first.Meta.TotalCount, usher: result, plainLike });
+    if (runs('import')) {
+      // 4. Bulk import into SQLite: an NDJSON file of users without passwords, through `usher import`.
+      log(`\n[4/5] bulk import of ${importUsers.toLocaleString('en')} users (NDJSON, no passwords) into SQLite`);
+      const importFile = path.join(work, 'users.ndjson');
+      writeUsersFile(importFile, 'imported', importUsers);
+      const imported = await runUsherCli(serverCli, path.join(work, 'import.sqlite'), [
+        'import',
+        importFile,
+        '--buyer',
+        'imported',
+      ]);
+      log(`  ${imported.summary}`);
+      imports.push({ what: 'usher import, NDJSON file, SQLite', records: importUsers + 1, seconds: imported.seconds });
+    }
+
+    if (runs('search')) {
+      // 5. Search over a million users in one buyer, on each dialect, next to the plain LIKE scan.
+      for (const dialect of ['sqlite', 'postgres'] as const) {
+        log(`\n[5/5] list users with search over ${searchUsers.toLocaleString('en')} users: ${dialect}`);
+        const postgres = dialect === 'postgres' ? createPostgresDatabase(postgresAdminUrl) : null;
+        const databaseUrl = postgres?.url ?? path.join(work, 'search.sqlite');
+        try {
+          const seeded = await runUsherCli(serverCli, databaseUrl, [
+            'seed',
+            '--users',
+            String(searchUsers),
+            '--buyer',
+            'big',
+          ]);
+          log(`  ${seeded.summary}`);
+          imports.push({ what: `usher seed, ${dialect}`, records: searchUsers + 1, seconds: seeded.seconds });
+          const server = await startUsher(databaseUrl);
+          const bearer = { Authorization: `Bearer ${await adminToken(server.url)}` };
+          for (const term of SEARCH_TERMS) {
+            const url = `${server.url}/v1/buyers/big/users?search=${encodeURIComponent(term)}`;
+            const first = (await (await fetch(url, { headers: bearer })).json()) as { Meta: { TotalCount: number } };
+            const result = await load({
+              url,
+              headers: bearer,
+              connections: SEARCH_CONNECTIONS,
+              seconds: SEARCH_SECONDS,
+            });
+            const plainLike = await timePlainLike(databaseUrl, 'big', term, 5);
+            log(
+              `  "${term}" (${first.Meta.TotalCount} matches): ${describeLoad('Usher', result)}; plain LIKE p50 ${plainLike.p50.toFixed(0)} ms, p95 ${plainLike.p95.toFixed(0)} ms`,
+            );
+            searches.push({ dialect, term, totalCount: first.Meta.TotalCount, usher: result, plainLike });
+          }
+          await server.stop();
+        } finally {
+          postgres?.drop();
         }
-        await server.stop();
-      } finally {
-        postgres?.drop();
       }
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  writeReport(rows, cold, imports, searches);
+  if (only) log('\nBENCH_ONLY is set: BENCHMARKS.md is left as it is (it holds a full run).');
+  else writeReport(rows, cold, imports, searches);
 }
 
 /** What the large-data figures depend on; kept with the generator so every regenerated report carries it. */
