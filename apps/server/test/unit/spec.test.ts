@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { SPEC_PATH } from '../../src/spec.js';
+
+// The server skips express-openapi-validator's own check of the document on start (it cost a third of a cold start)
+// and reads a JSON copy written at build time; these tests keep both shortcuts honest.
+
+const require = createRequire(import.meta.url);
+const { OpenAPISchemaValidator } = require('express-openapi-validator/dist/framework/openapi.schema.validator.js') as {
+  OpenAPISchemaValidator: new (options: {
+    version: string;
+    validateApiSpec: boolean;
+  }) => { validate(doc: unknown): { errors: unknown[] } };
+};
+
+const yamlSpec = () => parse(fs.readFileSync(SPEC_PATH, 'utf8')) as { openapi: string; info: { title: string } };
+
+describe('openapi.yaml', () => {
+  test('is a valid OpenAPI document by the validator the server uses', () => {
+    const spec = yamlSpec();
+    const validator = new OpenAPISchemaValidator({ version: spec.openapi, validateApiSpec: true });
+    expect(validator.validate(spec).errors).toEqual([]);
+    // The check itself can fail: a document without `info` is refused.
+    expect(validator.validate({ ...spec, info: undefined }).errors).not.toEqual([]);
+  });
+
+  test('the JSON copy the build writes is the same document', () => {
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'usher-spec-')), 'openapi.json');
+    const script = fileURLToPath(new URL('../../scripts/write-spec-json.mjs', import.meta.url));
+    execFileSync(process.execPath, [script, target]);
+    expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toEqual(yamlSpec());
+    fs.rmSync(path.dirname(target), { recursive: true, force: true });
+  });
+});
