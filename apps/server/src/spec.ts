@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -36,12 +37,42 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
+/**
+ * The spec as JSON, written next to the compiled code by `pnpm build`: parsing the YAML took a few hundred
+ * milliseconds of every cold start, JSON takes one or two. Used only while its hash matches openapi.yaml, so a spec
+ * edited after the build is parsed from the YAML as before (and from src, under the tests, there is no such file).
+ */
+export const PARSED_SPEC_PATH = fileURLToPath(new URL('./openapi.parsed.json', import.meta.url));
+
+interface ParsedSpec {
+  sha256: string;
+  spec: OpenApiDocument;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
 let cached: OpenApiDocument | undefined;
 
 /** The parsed spec; parsed once per process. Callers must not mutate it. */
 export function loadSpec(): OpenApiDocument {
-  cached ??= parse(fs.readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;
+  cached ??= readSpec();
   return cached;
+}
+
+function readSpec(): OpenApiDocument {
+  const text = fs.readFileSync(SPEC_PATH, 'utf8');
+  if (fs.existsSync(PARSED_SPEC_PATH)) {
+    const parsed = JSON.parse(fs.readFileSync(PARSED_SPEC_PATH, 'utf8')) as ParsedSpec;
+    if (parsed.sha256 === sha256(text)) return parsed.spec;
+  }
+  return parse(text) as OpenApiDocument;
+}
+
+/** Writes the parsed spec for loadSpec (the build runs this from dist). */
+export function writeParsedSpec(): void {
+  const text = fs.readFileSync(SPEC_PATH, 'utf8');
+  const parsed: ParsedSpec = { sha256: sha256(text), spec: parse(text) as OpenApiDocument };
+  fs.writeFileSync(PARSED_SPEC_PATH, JSON.stringify(parsed));
 }
 
 /** Every operation of the spec, with the roles its `security` requirements name. */
