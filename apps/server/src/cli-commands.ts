@@ -14,10 +14,11 @@ export const CLI_USAGE = `Usage: usher rotate-keys [--activate-in SECONDS]
        usher import FILE [--format ndjson|csv] [--buyer ID] [--batch N]
        usher seed --users N [--buyer ID] [--seed S] [--batch N]
 
-  rotate-keys   Adds a new signing key. It is published in the JWKS at once and signs from SECONDS on (default 0).
-                Publish ahead of use (e.g. --activate-in 300, one client JWKS cache period) so clients know the key
-                before they meet it. Older keys keep verifying the tokens they signed; a key superseded for longer
-                than the longest token lifetime (10 hours) is retired from the JWKS.
+  rotate-keys   Adds a new signing key of each algorithm (ES256 for access tokens, RS256 for ID tokens). They are
+                published in the JWKS at once and sign from SECONDS on (default 0). Publish ahead of use (e.g.
+                --activate-in 300, one client JWKS cache period) so clients know the keys before they meet them.
+                Older keys keep verifying the tokens they signed; a key superseded by a newer one of its algorithm
+                for longer than the longest token lifetime (10 hours) is retired from the JWKS.
   import        Imports buyers and users from NDJSON (one JSON object a line) or CSV (a header row of field names),
                 streaming, N records a transaction (default 5000). Fields are the API's (ID, Username, FirstName,
                 LastName, Email, Phone, Active, TermsAccepted, Password, xp); a record with Type "Buyer" is a buyer
@@ -125,11 +126,14 @@ export async function runCli(
 async function rotateKeys(handle: DatabaseHandle, activateInSeconds: number, write: (line: string) => void) {
   const keys = new SigningKeys(handle.db);
   await keys.init();
-  const kid = await keys.rotate({ activateInSeconds });
+  const kids = await keys.rotate({ activateInSeconds });
   const activatesAt = new Date(Date.now() + activateInSeconds * 1000).toISOString();
-  write(
-    `New signing key ${kid}: published now, signs from ${activatesAt}. Every instance picks it up within a minute.`,
-  );
+  for (const [alg, kid] of Object.entries(kids)) {
+    write(`New ${alg} signing key ${kid}: published now, signs from ${activatesAt}.`);
+  }
+  write('Every instance picks them up within a minute.');
+  // The usage promises it: keys whose successors have signed for longer than any token lives leave the JWKS.
+  for (const kid of await keys.retireSuperseded(MAX_TOKEN_LIFETIME_SECONDS)) write(`Retired signing key ${kid}.`);
   return 0;
 }
 

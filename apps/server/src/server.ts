@@ -29,10 +29,13 @@ export async function startServer(
   const handle = createDb(config, (error) =>
     logger.warn('database connection lost while idle; the pool replaces it', { error: error.message }),
   );
+  let keysReady: Promise<void> = Promise.resolve();
   try {
     await migrateToLatest(handle.db, handle.dialect);
     const keys = new SigningKeys(handle.db);
-    await keys.init();
+    // A first start generates the signing keys on the thread pool (an RSA key pair costs hundreds of milliseconds):
+    // the app is built meanwhile, and nothing listens before the keys are there.
+    keysReady = keys.init();
     const secretPepper = await getOrCreateServerSecret(handle.db, 'client-secret-pepper');
     const failures = new InMemoryFailureLimiter(config.rateLimit);
     const context: AppContext = {
@@ -47,6 +50,7 @@ export async function startServer(
     };
     const adminClient = await ensureAdminClient(context);
     const app = createApp(context);
+    await keysReady;
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
@@ -73,6 +77,8 @@ export async function startServer(
       },
     };
   } catch (error) {
+    // Not before the key generation has settled, which may still be writing (its own failure is the one thrown).
+    await keysReady.catch(() => undefined);
     await handle.close();
     throw error;
   }

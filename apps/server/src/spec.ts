@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -37,24 +38,41 @@ export interface OpenApiDocument {
 }
 
 /**
- * The same document as JSON, written next to the compiled server by `pnpm build` (scripts/write-spec-json.mjs):
- * parsing 100 KB of YAML took a large share of a cold start, JSON.parse takes a few milliseconds.
+ * The spec as JSON, written next to the compiled code by `pnpm build`: parsing the YAML took a few hundred
+ * milliseconds of every cold start, JSON takes one or two. Used only while its hash matches openapi.yaml, so a spec
+ * edited after the build is parsed from the YAML as before (and from src, under the tests, there is no such file).
  */
-const BUILT_SPEC_JSON_PATH = fileURLToPath(new URL('./openapi.json', import.meta.url));
+export const PARSED_SPEC_PATH = fileURLToPath(new URL('./openapi.parsed.json', import.meta.url));
+
+interface ParsedSpec {
+  sha256: string;
+  spec: OpenApiDocument;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 let cached: OpenApiDocument | undefined;
 
 /** The parsed spec; parsed once per process. Callers must not mutate it. */
 export function loadSpec(): OpenApiDocument {
-  cached ??= readBuiltSpec() ?? (parse(fs.readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument);
+  cached ??= readSpec();
   return cached;
 }
 
-/** The built JSON copy, unless it is missing (running from src/) or older than openapi.yaml (edited since the build). */
-function readBuiltSpec(): OpenApiDocument | null {
-  const built = fs.statSync(BUILT_SPEC_JSON_PATH, { throwIfNoEntry: false });
-  if (!built || built.mtimeMs < fs.statSync(SPEC_PATH).mtimeMs) return null;
-  return JSON.parse(fs.readFileSync(BUILT_SPEC_JSON_PATH, 'utf8')) as OpenApiDocument;
+function readSpec(): OpenApiDocument {
+  const text = fs.readFileSync(SPEC_PATH, 'utf8');
+  if (fs.existsSync(PARSED_SPEC_PATH)) {
+    const parsed = JSON.parse(fs.readFileSync(PARSED_SPEC_PATH, 'utf8')) as ParsedSpec;
+    if (parsed.sha256 === sha256(text)) return parsed.spec;
+  }
+  return parse(text) as OpenApiDocument;
+}
+
+/** Writes the parsed spec for loadSpec (the build runs this from dist). */
+export function writeParsedSpec(): void {
+  const text = fs.readFileSync(SPEC_PATH, 'utf8');
+  const parsed: ParsedSpec = { sha256: sha256(text), spec: parse(text) as OpenApiDocument };
+  fs.writeFileSync(PARSED_SPEC_PATH, JSON.stringify(parsed));
 }
 
 /** Every operation of the spec, with the roles its `security` requirements name. */

@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import type { AuthContext } from './auth-context.js';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
-import type { SigningKeys } from './signing-keys.js';
+import { ACCESS_TOKEN_ALG, type SigningKeys } from './signing-keys.js';
 
 /** The audience of access tokens: this server's `/v1` API. */
 export const apiAudience = (issuer: string): string => `${issuer}/v1`;
@@ -30,7 +30,7 @@ export interface IssuedAccessToken {
  * `usrtype`) and RFC 9068 where it does not (`sub`, `client_id`, `jti`, `typ: at+jwt`).
  */
 export async function issueAccessToken(context: AppContext, input: IssueAccessTokenInput): Promise<IssuedAccessToken> {
-  const key = await context.keys.signingKey();
+  const key = await context.keys.signingKey(ACCESS_TOKEN_ALG);
   const iat = nowSeconds();
   const tokenId = randomUUID();
   const payload: Record<string, unknown> = {
@@ -57,7 +57,7 @@ export async function issueAccessToken(context: AppContext, input: IssueAccessTo
   }
   if (input.grantId) payload['sid'] = input.grantId;
   if (input.impersonator) payload['imp'] = input.impersonator;
-  const token = signJwt({ alg: 'RS256', typ: 'at+jwt', kid: key.kid }, payload, key.privateKey);
+  const token = signJwt({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, payload, key.privateKey);
   return { token, tokenId, expiresIn: input.lifetimeSeconds };
 }
 

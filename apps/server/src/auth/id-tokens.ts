@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../app-context.js';
 import { nowSeconds } from '../shared/time.js';
 import { signJwt } from './jwt.js';
+import { ID_TOKEN_ALG } from './signing-keys.js';
 
 export interface IdTokenInput {
   clientId: string;
@@ -25,7 +26,7 @@ export function accessTokenHash(accessToken: string): string {
  * client alone, so no `azp` is needed.
  */
 export async function issueIdToken(context: AppContext, input: IdTokenInput): Promise<string> {
-  const key = await context.keys.signingKey();
+  const key = await context.keys.signingKey(ID_TOKEN_ALG);
   const iat = nowSeconds();
   const payload: Record<string, unknown> = {
     iss: context.config.issuer,
@@ -37,5 +38,5 @@ export async function issueIdToken(context: AppContext, input: IdTokenInput): Pr
     at_hash: accessTokenHash(input.accessToken),
   };
   if (input.nonce !== null) payload['nonce'] = input.nonce;
-  return signJwt({ alg: 'RS256', typ: 'JWT', kid: key.kid }, payload, key.privateKey);
+  return signJwt({ alg: key.alg, typ: 'JWT', kid: key.kid }, payload, key.privateKey);
 }

@@ -16,12 +16,39 @@ export interface DecodedJwt {
   signature: Buffer;
 }
 
+/** The JWS algorithms this server signs and verifies with, and the one key type each may use. */
+export type JwsAlgorithm = 'RS256' | 'ES256';
+
+/** A public key and the one algorithm it verifies: a token naming any other `alg` fails against it. */
+export interface VerificationKey {
+  alg: JwsAlgorithm;
+  publicKey: KeyObject;
+}
+
+type KeyInput = KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' };
+
+const JWS_ALGORITHMS: Readonly<
+  Record<JwsAlgorithm, { fits: (key: KeyObject) => boolean; keyInput: (key: KeyObject) => KeyInput }>
+> = {
+  RS256: { fits: (key) => key.asymmetricKeyType === 'rsa', keyInput: (key) => key },
+  // JWS (RFC 7518 §3.4) carries the raw r‖s pair, not the DER that node:crypto uses by default.
+  ES256: {
+    fits: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
+    keyInput: (key) => ({ key, dsaEncoding: 'ieee-p1363' }),
+  },
+};
+
+export const isJwsAlgorithm = (alg: string): alg is JwsAlgorithm => Object.hasOwn(JWS_ALGORITHMS, alg);
+
 const encodeJson = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Signs an RS256 JWS in compact form. */
+/** Signs a JWS in compact form with `header.alg`, which must be one of ours and fit the key. */
 export function signJwt(header: JwtHeader, payload: JwtPayload, privateKey: KeyObject): string {
+  const algorithm = isJwsAlgorithm(header.alg) ? JWS_ALGORITHMS[header.alg] : undefined;
+  if (!algorithm?.fits(privateKey))
+    throw new Error(`Cannot sign ${header.alg} with a ${privateKey.asymmetricKeyType} key.`);
   const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`;
-  const signature = sign('sha256', Buffer.from(signingInput), privateKey);
+  const signature = sign('sha256', Buffer.from(signingInput), algorithm.keyInput(privateKey));
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
@@ -44,10 +71,20 @@ export function decodeJwt(token: string): DecodedJwt | null {
   }
 }
 
-/** Checks an RS256 signature; any other `alg` (including `none`) fails. */
-export function verifyJwtSignature(jwt: DecodedJwt, publicKey: KeyObject): boolean {
-  if (jwt.header.alg !== 'RS256') return false;
-  return verify('sha256', Buffer.from(jwt.signingInput), publicKey, jwt.signature);
+/**
+ * Checks the signature with the key's own algorithm: a token whose `alg` is not exactly the key's fails (no `none`,
+ * no HMAC keyed with the public key, no RS256 against an EC key), whatever the token says.
+ */
+export function verifyJwtSignature(jwt: DecodedJwt, key: VerificationKey): boolean {
+  if (jwt.header.alg !== key.alg) return false;
+  const algorithm = JWS_ALGORITHMS[key.alg];
+  if (!algorithm.fits(key.publicKey)) return false;
+  try {
+    return verify('sha256', Buffer.from(jwt.signingInput), algorithm.keyInput(key.publicKey), jwt.signature);
+  } catch {
+    // A signature of the wrong length for the curve throws instead of failing.
+    return false;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,27 +1,52 @@
 import {
+  createHmac,
   createPrivateKey,
   createPublicKey,
-  generateKeyPairSync,
+  generateKeyPair,
   type JsonWebKey,
   type KeyObject,
   randomUUID,
 } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { nowIso } from '../shared/time.js';
+import type { JwsAlgorithm, VerificationKey } from './jwt.js';
+import { getOrCreateServerSecret } from './server-secrets.js';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;
-  alg: 'RS256';
+  alg: JwsAlgorithm;
   use: 'sig';
 }
 
-interface LoadedKey {
+export interface SigningKey {
   kid: string;
+  alg: JwsAlgorithm;
   privateKey: KeyObject;
-  publicKey: KeyObject;
+}
+
+interface LoadedKey extends SigningKey, VerificationKey {
   jwk: PublicJwk;
   activatesAt: string;
+}
+
+/**
+ * Access tokens are signed on every token request, so with the cheapest algorithm: an ES256 signature costs a tenth
+ * of an RS256 one, and RFC 9068 allows any JWS algorithm. ID tokens stay RS256, the one algorithm OIDC Discovery
+ * requires every relying party to support.
+ */
+export const ACCESS_TOKEN_ALG = 'ES256' satisfies JwsAlgorithm;
+export const ID_TOKEN_ALG = 'RS256' satisfies JwsAlgorithm;
+const ALGORITHMS: readonly JwsAlgorithm[] = [ID_TOKEN_ALG, ACCESS_TOKEN_ALG];
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** A new key pair, made on the libuv thread pool: a 2048-bit RSA key takes hundreds of milliseconds of CPU. */
+function generateFor(alg: JwsAlgorithm): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  return alg === 'RS256'
+    ? generateKeyPairAsync('rsa', { modulusLength: 2048 })
+    : generateKeyPairAsync('ec', { namedCurve: 'P-256' });
 }
 
 /** How often an instance re-reads the key table, so a rotation made elsewhere is picked up. */
@@ -30,8 +55,9 @@ const RELOAD_INTERVAL_MS = 60_000;
 const MISS_RELOAD_INTERVAL_MS = 1_000;
 
 /**
- * The RS256 signing keys, kept in the database so that every instance and every restart sign and verify alike.
- * The newest active key signs; every key not retired verifies, so a rotation never invalidates live tokens.
+ * The signing keys of each algorithm, kept in the database so that every instance and every restart sign and verify
+ * alike. Per algorithm, the newest active key signs; every key not retired verifies, so a rotation never invalidates
+ * live tokens.
  */
 export class SigningKeys {
   readonly #db: Kysely<Database>;
@@ -42,52 +68,72 @@ export class SigningKeys {
     this.#db = db;
   }
 
-  /** Loads the keys, creating the first one when there is none. */
+  /**
+   * Loads the keys, creating the first one of each algorithm that has none. Instances starting together on one empty
+   * database agree on one first key per algorithm: its kid is derived from a per-database value, so the first insert
+   * wins, the others' inserts change nothing, and every instance reads the winner back.
+   */
   async init(): Promise<void> {
     await this.reload();
-    if (this.#keys.length === 0) {
-      await this.rotate();
-    }
+    const missing = ALGORITHMS.filter((alg) => !this.#keys.some((key) => key.alg === alg));
+    if (missing.length === 0) return;
+    const kidSeed = await getOrCreateServerSecret(this.#db, 'signing-key-ids');
+    await Promise.all(
+      missing.map((alg) => this.#insert(alg, createHmac('sha256', kidSeed).update(alg).digest('base64url'), 0)),
+    );
+    await this.reload();
   }
 
-  /** Adds a new key. With `activateInSeconds`, it is published at once but signs only from then on. */
-  async rotate(options: { activateInSeconds?: number } = {}): Promise<string> {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = randomUUID();
-    const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-    const createdAt = nowIso();
+  /**
+   * Adds a new key of every algorithm. With `activateInSeconds`, they are published at once but sign only from then
+   * on. Returns the new kids.
+   */
+  async rotate(options: { activateInSeconds?: number } = {}): Promise<Record<JwsAlgorithm, string>> {
+    const kids = Object.fromEntries(ALGORITHMS.map((alg) => [alg, randomUUID()])) as Record<JwsAlgorithm, string>;
+    await Promise.all(ALGORITHMS.map((alg) => this.#insert(alg, kids[alg], options.activateInSeconds ?? 0)));
+    await this.reload();
+    return kids;
+  }
+
+  /** Stores a new key pair unless a key with this kid exists already. */
+  async #insert(alg: JwsAlgorithm, kid: string, activateInSeconds: number): Promise<void> {
+    const { privateKey, publicKey } = await generateFor(alg);
+    const jwk: PublicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
     await this.#db
       .insertInto('signing_keys')
       .values({
         kid,
-        algorithm: 'RS256',
+        algorithm: alg,
         private_key_pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
         public_jwk: JSON.stringify(jwk),
-        created_at: createdAt,
-        activates_at: new Date(Date.now() + (options.activateInSeconds ?? 0) * 1000).toISOString(),
+        created_at: nowIso(),
+        activates_at: new Date(Date.now() + activateInSeconds * 1000).toISOString(),
         retired_at: null,
       })
+      .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
-    await this.reload();
-    return kid;
   }
 
   /**
    * Retires keys that stopped signing long enough ago that every token they signed has expired: a key is superseded
-   * when a newer key activates, and kept for `maxTokenLifetimeSeconds` after that. Returns the retired kids.
+   * when a newer key of its algorithm activates, and kept for `maxTokenLifetimeSeconds` after that. Returns the
+   * retired kids.
    */
   async retireSuperseded(maxTokenLifetimeSeconds: number): Promise<string[]> {
     const rows = await this.#db
       .selectFrom('signing_keys')
-      .select(['kid', 'activates_at'])
+      .select(['kid', 'algorithm', 'activates_at'])
       .where('retired_at', 'is', null)
       .orderBy('activates_at', 'asc')
       .execute();
     const now = Date.now();
     const retired: string[] = [];
     for (const [index, row] of rows.entries()) {
-      // The next key to activate after this one, if it has activated: from then on this key signed nothing.
-      const successor = rows.slice(index + 1).find((next) => Date.parse(next.activates_at) <= now);
+      // The next key of this algorithm to activate after this one, if it has activated: from then on this key
+      // signed nothing.
+      const successor = rows
+        .slice(index + 1)
+        .find((next) => next.algorithm === row.algorithm && Date.parse(next.activates_at) <= now);
       if (!successor) continue;
       if (Date.parse(successor.activates_at) + maxTokenLifetimeSeconds * 1000 < now) retired.push(row.kid);
     }
@@ -106,38 +152,47 @@ export class SigningKeys {
       .orderBy('activates_at', 'desc')
       .orderBy('kid')
       .execute();
-    this.#keys = rows.map((row) => {
+    this.#keys = rows.flatMap((row) => {
+      // A key of an algorithm this version does not know (written by a newer one) is left alone.
+      if (!ALGORITHMS.includes(row.algorithm as JwsAlgorithm)) return [];
       const privateKey = createPrivateKey(row.private_key_pem);
-      return {
-        kid: row.kid,
-        privateKey,
-        publicKey: createPublicKey(privateKey),
-        jwk: JSON.parse(row.public_jwk) as PublicJwk,
-        activatesAt: row.activates_at,
-      };
+      return [
+        {
+          kid: row.kid,
+          alg: row.algorithm as JwsAlgorithm,
+          privateKey,
+          publicKey: createPublicKey(privateKey),
+          jwk: JSON.parse(row.public_jwk) as PublicJwk,
+          activatesAt: row.activates_at,
+        },
+      ];
     });
     this.#loadedAt = Date.now();
   }
 
-  /** The key that signs now: the newest whose activation time has come. */
-  async signingKey(): Promise<{ kid: string; privateKey: KeyObject }> {
+  /** The key of `alg` that signs now: the newest whose activation time has come. */
+  async signingKey(alg: JwsAlgorithm): Promise<SigningKey> {
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     const now = nowIso();
-    const key = this.#keys.find((k) => k.activatesAt <= now) ?? this.#keys.at(-1);
-    if (!key) throw new Error('No signing key: SigningKeys.init() was not called.');
+    const ofAlg = this.#keys.filter((k) => k.alg === alg);
+    const key = ofAlg.find((k) => k.activatesAt <= now) ?? ofAlg.at(-1);
+    if (!key) throw new Error(`No ${alg} signing key: SigningKeys.init() was not called.`);
     return key;
   }
 
-  /** The public key for a `kid`, re-reading the table once if it is unknown here (another instance rotated). */
-  async verificationKey(kid: string): Promise<KeyObject | undefined> {
+  /**
+   * The public key for a `kid` and the one algorithm it verifies, re-reading the table once if the kid is unknown
+   * here (another instance rotated).
+   */
+  async verificationKey(kid: string): Promise<VerificationKey | undefined> {
     let key = this.#keys.find((k) => k.kid === kid);
     if (!key && (await this.#reloadIfStale(MISS_RELOAD_INTERVAL_MS))) {
       key = this.#keys.find((k) => k.kid === kid);
     }
-    return key?.publicKey;
+    return key;
   }
 
-  /** The JSON Web Key Set: public members only. */
+  /** The JSON Web Key Set: every algorithm's keys. */
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     return { keys: this.#keys.map((k) => k.jwk) };

@@ -1,6 +1,7 @@
 import type { Schema } from '@usher/api-types';
 import type { AppContext } from '../app-context.js';
 import { API_ROLES } from '../auth/roles.js';
+import { ID_TOKEN_ALG, type PublicJwk } from '../auth/signing-keys.js';
 import type { Handler } from '../http/operation.js';
 import { GRANT_TYPES_SUPPORTED, OPENID } from './token.handlers.js';
 
@@ -24,7 +25,7 @@ export function authorizationServerMetadata(context: AppContext): Schema<'Author
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    id_token_signing_alg_values_supported: [ID_TOKEN_ALG],
     subject_types_supported: ['public'],
     scopes_supported: [OPENID, ...[...API_ROLES].sort()],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash'],
@@ -44,19 +45,12 @@ export const getOAuthAuthorizationServerMetadata: Handler<'getOAuthAuthorization
 
 export const getJwks: Handler<'getJwks'> = async (_request, context) => {
   const { keys } = await context.keys.jwks();
-  return {
-    status: 200,
-    // Only the public members, whatever else the stored JWK holds.
-    body: {
-      keys: keys.map(({ kid, alg, use, n, e }) => ({
-        kty: 'RSA' as const,
-        kid,
-        alg,
-        use,
-        n: n ?? '',
-        e: e ?? '',
-      })),
-    },
-    headers: { 'Cache-Control': 'public, max-age=300' },
-  };
+  return { status: 200, body: { keys: keys.map(publicMembers) }, headers: { 'Cache-Control': 'public, max-age=300' } };
 };
+
+/** Only the public members of a key, whatever else the stored JWK holds. */
+function publicMembers({ kid, alg, use, n, e, x, y }: PublicJwk): Schema<'JsonWebKeySet'>['keys'][number] {
+  return alg === 'ES256'
+    ? { kty: 'EC', kid, alg, use, crv: 'P-256', x: x ?? '', y: y ?? '' }
+    : { kty: 'RSA', kid, alg, use, n: n ?? '', e: e ?? '' };
+}

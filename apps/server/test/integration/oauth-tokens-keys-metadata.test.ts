@@ -1,3 +1,4 @@
+import { createHmac, createPublicKey, type JsonWebKey, verify } from 'node:crypto';
 import http from 'node:http';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
@@ -116,18 +117,79 @@ for (const dialect of DIALECTS) {
       ).toBeUndefined();
     });
 
-    test('I2: tokens are RS256 with a published kid; alg none is never accepted', async () => {
+    test('I2: access tokens are ES256 and ID tokens RS256, each under a published key of its kind; alg none is never accepted', async () => {
       const answer = await codeFlow(confidential);
-      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
-      for (const token of [answer.json['id_token'], answer.json['access_token']]) {
+      const jwks = await fetchJwks(t);
+      for (const [token, alg, kty] of [
+        [answer.json['id_token'], 'RS256', 'RSA'],
+        [answer.json['access_token'], 'ES256', 'EC'],
+      ] as const) {
         const header = jwtHeader(token);
-        expect(header['alg']).toBe('RS256');
-        expect(jwks.keys.map((k) => k.kid)).toContain(header['kid']);
+        expect(header['alg']).toBe(alg);
+        expect(jwks.keys.find((k) => k['kid'] === header['kid'])).toMatchObject({ alg, kty, use: 'sig' });
       }
       expect(as.id_token_signing_alg_values_supported).toEqual(['RS256']);
       const [, payload] = String(answer.json['access_token']).split('.');
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid: jwtHeader(answer.json['access_token'])['kid'] })).toString('base64url')}.${payload}.`;
       expect(await meStatus(t, unsigned)).toBe(401);
+    });
+
+    test('I2: the JWKS holds only public members, and each published key verifies the tokens of its kid', async () => {
+      const answer = await codeFlow(confidential);
+      const jwks = await fetchJwks(t);
+      expect(new Set(jwks.keys.map((k) => k['alg']))).toEqual(new Set(['RS256', 'ES256']));
+      for (const key of jwks.keys) {
+        expect(Object.keys(key).sort()).toEqual(
+          key['kty'] === 'EC' ? ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'] : ['alg', 'e', 'kid', 'kty', 'n', 'use'],
+        );
+        expect(key['kty'] === 'EC' ? ['ES256', 'P-256'] : ['RS256', undefined]).toEqual([key['alg'], key['crv']]);
+      }
+      // Verified with node:crypto from the published JWK alone, independent of the server's own code.
+      for (const token of [String(answer.json['access_token']), String(answer.json['id_token'])]) {
+        const [h, p, signature] = token.split('.') as [string, string, string];
+        const jwk = jwks.keys.find((k) => k['kid'] === jwtHeader(token)['kid']);
+        const publicKey = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+        const keyInput = jwk?.['kty'] === 'EC' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+        expect(verify('sha256', Buffer.from(`${h}.${p}`), keyInput, Buffer.from(signature, 'base64url'))).toBe(true);
+      }
+    });
+
+    test('S4: no algorithm confusion: a token is verified only by the algorithm of the key its kid names', async () => {
+      const genuine = String((await passwordGrant(t, confidential, user)).json['access_token']);
+      expect(await meStatus(t, genuine)).toBe(200);
+      const payload = jwtPayload(genuine);
+      const keys = t.running.context.keys;
+      const ecKey = await keys.signingKey('ES256');
+      const rsaKey = await keys.signingKey('RS256');
+      const jwks = await fetchJwks(t);
+      const ecJwk = jwks.keys.find((k) => k['kid'] === ecKey.kid);
+      const hs256 = (kid: string, secret: string | Buffer) => {
+        const input = `${segment({ alg: 'HS256', typ: 'at+jwt', kid })}.${segment(payload)}`;
+        return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+      };
+      const ecPublicPem = createPublicKey(ecKey.privateKey).export({ format: 'pem', type: 'spki' });
+      const forgeries = {
+        'HS256 keyed with the EC public key (PEM)': hs256(ecKey.kid, ecPublicPem),
+        'HS256 keyed with the published JWK': hs256(ecKey.kid, JSON.stringify(ecJwk)),
+        // Signed by our own RSA key, so the signature is genuine, but the kid names the EC key.
+        'RS256 under the kid of the EC key': signJwt(
+          { alg: 'RS256', typ: 'at+jwt', kid: ecKey.kid },
+          payload,
+          rsaKey.privateKey,
+        ),
+        'ES256 under the kid of the RSA key': signJwt(
+          { alg: 'ES256', typ: 'at+jwt', kid: rsaKey.kid },
+          payload,
+          ecKey.privateKey,
+        ),
+        'ES256 without a kid': signJwt({ alg: 'ES256', typ: 'at+jwt' }, payload, ecKey.privateKey),
+        'none under the kid of the EC key': `${segment({ alg: 'none', typ: 'at+jwt', kid: ecKey.kid })}.${segment(payload)}.`,
+      };
+      for (const [name, token] of Object.entries(forgeries)) expect(await meStatus(t, token), name).toBe(401);
+      // An RS256 access token under the RSA key's own kid is genuine: tokens issued before access tokens moved to
+      // ES256 keep working until they expire.
+      const rs256 = signJwt({ alg: 'RS256', typ: 'at+jwt', kid: rsaKey.kid }, payload, rsaKey.privateKey);
+      expect(await meStatus(t, rs256)).toBe(200);
     });
 
     test('I3: at_hash is the left half of SHA-256 of the access token', async () => {
@@ -136,53 +198,57 @@ for (const dialect of DIALECTS) {
       expect(String(jwtPayload(answer.json['id_token'])['at_hash'])).toHaveLength(22);
     });
 
-    test('I4: a rotated key is published before it signs, and tokens of the old key stay valid', async () => {
-      const before = await passwordGrant(t, confidential, user);
-      const oldKid = jwtHeader(before.json['access_token'])['kid'];
-      const pendingKid = await t.running.context.keys.rotate({ activateInSeconds: 300 });
-      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
-      expect(jwks.keys.map((k) => k['kid'])).toEqual(expect.arrayContaining([oldKid, pendingKid]));
+    test('I4: rotated keys of both kinds are published before they sign, and tokens of the old keys stay valid', async () => {
+      const before = await codeFlow(confidential);
+      const oldKids = kidsOf(before.json);
+      const pending = await t.running.context.keys.rotate({ activateInSeconds: 300 });
+      const jwks = await fetchJwks(t);
+      expect(jwks.keys.map((k) => k['kid'])).toEqual(
+        expect.arrayContaining([oldKids.access, oldKids.id, pending.ES256, pending.RS256]),
+      );
       for (const key of jwks.keys) {
         expect(key['use']).toBe('sig');
         for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key[secret]).toBeUndefined();
       }
-      // Not active yet: the old key still signs.
-      expect(jwtHeader((await passwordGrant(t, confidential, user)).json['access_token'])['kid']).toBe(oldKid);
-      // The operator command adds a key that signs at once; every instance reads it from the database.
+      // Not active yet: the old keys still sign.
+      expect(kidsOf((await codeFlow(confidential)).json)).toEqual(oldKids);
+      // The operator command adds keys that sign at once; every instance reads them from the database.
       const { code, lines } = await usher(t.config.databaseUrl, 'rotate-keys', '--activate-in', '0');
       expect(code).toBe(0);
       await t.running.context.keys.reload();
-      const after = await passwordGrant(t, confidential, user);
-      const newKid = jwtHeader(after.json['access_token'])['kid'];
-      expect(newKid).not.toBe(oldKid);
-      expect(lines.join('\n')).toContain(String(newKid));
+      const after = await codeFlow(confidential);
+      const newKids = kidsOf(after.json);
+      expect(newKids.access).not.toBe(oldKids.access);
+      expect(newKids.id).not.toBe(oldKids.id);
+      expect(lines.join('\n')).toContain(`ES256 signing key ${newKids.access}`);
+      expect(lines.join('\n')).toContain(`RS256 signing key ${newKids.id}`);
       expect(await meStatus(t, before.json['access_token'])).toBe(200);
       expect(await meStatus(t, after.json['access_token'])).toBe(200);
     });
 
-    test('I4: a key superseded for longer than any token lives is retired from the JWKS; the signer never is', async () => {
+    test('I4: a key superseded by one of its own kind for longer than any token lives is retired; the signers never are', async () => {
       const keys = t.running.context.keys;
       const db = t.running.context.db;
-      const oldKid = await keys.rotate();
-      const newKid = await keys.rotate();
-      // Pretend oldKid was superseded by newKid eleven hours ago.
-      await db
-        .updateTable('signing_keys')
-        .set({ activates_at: new Date(Date.now() - 12 * 3600_000).toISOString() })
-        .where('kid', '=', oldKid)
-        .execute();
-      await db
-        .updateTable('signing_keys')
-        .set({ activates_at: new Date(Date.now() - 11 * 3600_000).toISOString() })
-        .where('kid', '=', newKid)
-        .execute();
+      const activatedHoursAgo = (kid: string, hours: number) =>
+        db
+          .updateTable('signing_keys')
+          .set({ activates_at: new Date(Date.now() - hours * 3600_000).toISOString() })
+          .where('kid', '=', kid)
+          .execute();
+      const old = await keys.rotate();
+      const next = await keys.rotate();
+      await activatedHoursAgo(old.ES256, 12);
+      await activatedHoursAgo(next.ES256, 11);
+      // The old RSA key's own successor activated only nine hours ago; the newer EC key does not supersede it.
+      await activatedHoursAgo(old.RS256, 12);
+      await activatedHoursAgo(next.RS256, 9);
       await keys.reload();
       const retired = await keys.retireSuperseded(MAX_TOKEN_LIFETIME_SECONDS);
-      expect(retired).toContain(oldKid);
-      expect(retired).not.toContain(newKid);
-      expect(retired).not.toContain((await keys.signingKey()).kid);
-      const jwks = (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
-      expect(jwks.keys.map((k) => k['kid'])).not.toContain(oldKid);
+      expect(retired).toEqual([old.ES256]);
+      for (const alg of ['ES256', 'RS256'] as const) expect(retired).not.toContain((await keys.signingKey(alg)).kid);
+      const published = (await fetchJwks(t)).keys.map((k) => k['kid']);
+      expect(published).not.toContain(old.ES256);
+      expect(published).toEqual(expect.arrayContaining([old.RS256, next.RS256, next.ES256]));
     });
 
     test('I5: the issuer is the configured constant; forged Host headers change nothing', async () => {
@@ -430,10 +496,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('S3: a token for another audience is refused', async () => {
-      const key = await t.running.context.keys.signingKey();
+      const key = await t.running.context.keys.signingKey('ES256');
       const iat = nowSeconds();
       const foreign = signJwt(
-        { alg: 'RS256', typ: 'at+jwt', kid: key.kid },
+        { alg: key.alg, typ: 'at+jwt', kid: key.kid },
         {
           iss: t.config.issuer,
           aud: 'https://other-resource.example',
@@ -451,6 +517,17 @@ for (const dialect of DIALECTS) {
       expect(response.status).toBe(401);
     });
   });
+}
+
+const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function fetchJwks(t: TestApp): Promise<{ keys: Array<Record<string, unknown>> }> {
+  return (await (await fetch(`${t.url}/oauth/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+}
+
+/** The kids of a token response's access token and ID token. */
+function kidsOf(tokens: Record<string, unknown>): { access: unknown; id: unknown } {
+  return { access: jwtHeader(tokens['access_token'])['kid'], id: jwtHeader(tokens['id_token'])['kid'] };
 }
 
 function envOf(t: TestApp): Record<string, string> {

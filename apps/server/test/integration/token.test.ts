@@ -34,7 +34,7 @@ for (const dialect of DIALECTS) {
     });
     afterAll(() => t.close());
 
-    test('issues a signed RS256 JWT with the seed shape and no-store headers', async () => {
+    test('issues a signed ES256 JWT with the seed shape and no-store headers', async () => {
       const res = await post(
         form({ grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET }),
       );
@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
       expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
       expect(body).toMatchObject({ expires_in: 3600, scope: 'FullAccess', token_type: 'bearer' });
       const jwt = decodeJwt(String(body['access_token']));
-      expect(jwt?.header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
+      expect(jwt?.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       expect(typeof jwt?.header.kid).toBe('string');
       const claims = jwt?.payload ?? {};
       expect(claims).toMatchObject({ iss: TEST_ISSUER, cid: ADMIN_CLIENT_ID, role: 'FullAccess' });

@@ -44,6 +44,19 @@ describe('postgres: two server instances on one database', () => {
     await drop?.();
   });
 
+  test('started together on an empty database, A and B made one key of each kind and sign with the same ones', async () => {
+    const rows = await a.running.context.db
+      .selectFrom('signing_keys')
+      .select(['algorithm', 'kid'])
+      .orderBy('algorithm')
+      .execute();
+    expect(rows.map((row) => row.algorithm)).toEqual(['ES256', 'RS256']);
+    for (const alg of ['ES256', 'RS256'] as const) {
+      const [fromA, fromB] = await Promise.all([a, b].map((instance) => instance.running.context.keys.signingKey(alg)));
+      expect(fromA?.kid).toBe(fromB?.kid);
+    }
+  });
+
   test('a token issued by A is accepted by B, and the admin API on B sees what A wrote', async () => {
     const signedIn = await passwordGrant(a, client, user);
     expect(signedIn.status).toBe(200);

@@ -599,8 +599,9 @@ export interface paths {
         };
         /**
          * JSON Web Key Set
-         * @description The public keys that verify access tokens and ID tokens (RS256, `use: sig`, one `kid` each). A new key is published
-         *     here before it signs, and a rotated-out key stays here until the tokens it signed have expired. Needs no token.
+         * @description The public keys that verify access tokens (ES256, P-256 keys) and ID tokens (RS256, RSA keys), `use: sig`, one
+         *     `kid` each; a token's `kid` names its key and its `alg` must be that key's. A new key is published here before it
+         *     signs, and a rotated-out key stays here until the tokens it signed have expired. Needs no token.
          */
         get: operations["getJwks"];
         put?: never;
@@ -886,7 +887,7 @@ export interface components {
             [key: string]: unknown;
         };
         TokenResponse: {
-            /** @description A signed JWT (RS256, `kid` in the header, `typ: at+jwt`). */
+            /** @description A signed JWT (ES256, `kid` in the header, `typ: at+jwt`). */
             access_token: string;
             /** @description Seconds until the access token expires. */
             expires_in: number;
@@ -1107,17 +1108,33 @@ export interface components {
             authorization_response_iss_parameter_supported?: boolean;
         };
         JsonWebKeySet: {
-            keys: {
-                /** @enum {string} */
-                kty: "RSA";
-                kid: string;
-                /** @enum {string} */
-                alg: "RS256";
-                /** @enum {string} */
-                use: "sig";
-                n: string;
-                e: string;
-            }[];
+            keys: (components["schemas"]["RsaPublicJwk"] | components["schemas"]["EcPublicJwk"])[];
+        };
+        /** @description An RSA public key (public members only) that verifies RS256 ID tokens (and access tokens signed before they moved to ES256). */
+        RsaPublicJwk: {
+            /** @enum {string} */
+            kty: "RSA";
+            kid: string;
+            /** @enum {string} */
+            alg: "RS256";
+            /** @enum {string} */
+            use: "sig";
+            n: string;
+            e: string;
+        };
+        /** @description A P-256 public key (public members only) that verifies ES256 access tokens. */
+        EcPublicJwk: {
+            /** @enum {string} */
+            kty: "EC";
+            kid: string;
+            /** @enum {string} */
+            alg: "ES256";
+            /** @enum {string} */
+            use: "sig";
+            /** @enum {string} */
+            crv: "P-256";
+            x: string;
+            y: string;
         };
         /** @description The sign-in page's fields. All strings; what is missing is answered on the page. */
         SignInForm: {
@@ -3510,6 +3527,15 @@ export interface operations {
                      *           "use": "sig",
                      *           "n": "sXch2Vt4",
                      *           "e": "AQAB"
+                     *         },
+                     *         {
+                     *           "kty": "EC",
+                     *           "kid": "0b8e4a52-7c3d-4f1e",
+                     *           "alg": "ES256",
+                     *           "use": "sig",
+                     *           "crv": "P-256",
+                     *           "x": "f83OJ3D2",
+                     *           "y": "x_FEzRu9"
                      *         }
                      *       ]
                      *     }
