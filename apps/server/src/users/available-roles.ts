@@ -1,5 +1,38 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
+
+type ProfileSource = ExpressionBuilder<
+  Database & { u: Database['users']; a: Database['security_profile_assignments'] },
+  'u' | 'a'
+>;
+
+/** An assignment reaches the user `u` when it is made to its buyer, to one of its groups, or to the user itself. */
+const reachesUser = (eb: ProfileSource) =>
+  eb.or([
+    eb('a.level_key', '=', 'buyer'),
+    eb('a.user_uid', '=', eb.ref('u.uid')),
+    eb(
+      'a.group_uid',
+      'in',
+      eb.selectFrom('user_group_members as m').select('m.group_uid').whereRef('m.user_uid', '=', 'u.uid'),
+    ),
+  ]);
+
+const profilesOfUsers = (db: Kysely<Database>) =>
+  db
+    .selectFrom('users as u')
+    .innerJoin('security_profile_assignments as a', 'a.buyer_id', 'u.buyer_id')
+    .innerJoin('security_profiles as sp', 'sp.id', 'a.security_profile_id')
+    .select(['u.uid', 'sp.roles', 'sp.custom_roles'])
+    .where(reachesUser);
+
+/** One user's profiles: read on most calls that return a user, so built once (see preparedQuery). */
+const profilesOfUser = preparedQuery(1, (db: Kysely<Database>, userUid: string) =>
+  profilesOfUsers(db).where('u.uid', '=', userUid),
+);
+
+type ProfileRow = { uid: string; roles: string; custom_roles: string };
 
 /**
  * A user's AvailableRoles: the union of the Roles and CustomRoles of every security profile assigned to its buyer,
@@ -11,24 +44,14 @@ export async function availableRoles(
 ): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>(userUids.map((uid) => [uid, []]));
   if (userUids.length === 0) return result;
-  const rows = await db
-    .selectFrom('users as u')
-    .innerJoin('security_profile_assignments as a', 'a.buyer_id', 'u.buyer_id')
-    .innerJoin('security_profiles as sp', 'sp.id', 'a.security_profile_id')
-    .select(['u.uid', 'sp.roles', 'sp.custom_roles'])
-    .where('u.uid', 'in', userUids)
-    .where((eb) =>
-      eb.or([
-        eb('a.level_key', '=', 'buyer'),
-        eb('a.user_uid', '=', eb.ref('u.uid')),
-        eb(
-          'a.group_uid',
-          'in',
-          eb.selectFrom('user_group_members as m').select('m.group_uid').whereRef('m.user_uid', '=', 'u.uid'),
-        ),
-      ]),
-    )
-    .execute();
+  const rows =
+    userUids.length === 1 && userUids[0] !== undefined
+      ? await profilesOfUser(db, userUids[0])
+      : await profilesOfUsers(db).where('u.uid', 'in', userUids).execute();
+  return rolesByUser(rows, result);
+}
+
+function rolesByUser(rows: readonly ProfileRow[], result: Map<string, string[]>): Map<string, string[]> {
   const sets = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = sets.get(row.uid) ?? new Set<string>();
