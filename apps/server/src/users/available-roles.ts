@@ -59,16 +59,22 @@ export async function findUserWithRoles(
   id: string,
 ): Promise<{ user: UserRow; roles: string[] } | undefined> {
   const rows = await userWithProfiles(db, buyerId, id);
-  const first = rows[0];
-  if (!first) return undefined;
-  const { profile_roles: _roles, profile_custom_roles: _customRoles, ...user } = first;
-  const profiles = rows.flatMap((row) =>
-    row.profile_roles === null || row.profile_custom_roles === null
-      ? []
-      : [{ uid: user.uid, roles: row.profile_roles, custom_roles: row.profile_custom_roles }],
-  );
-  const roles = rolesByUser(profiles, new Map([[user.uid, []]])).get(user.uid) ?? [];
-  return { user, roles };
+  const user = rows[0];
+  if (!user) return undefined;
+  const roles = new Set<string>();
+  for (const row of rows) {
+    if (row.profile_roles !== null && row.profile_custom_roles !== null) {
+      addProfileRoles(roles, row.profile_roles, row.profile_custom_roles);
+    }
+  }
+  // The extra profile columns of the row are left for toUser to ignore: copying the row without them costs more.
+  return { user, roles: [...roles].sort() };
+}
+
+/** Adds the Roles and CustomRoles of one security profile (JSON arrays as stored). */
+function addProfileRoles(set: Set<string>, roles: string, customRoles: string): void {
+  for (const role of JSON.parse(roles) as string[]) set.add(role);
+  for (const role of JSON.parse(customRoles) as string[]) set.add(role);
 }
 
 /**
@@ -92,8 +98,7 @@ function rolesByUser(rows: readonly ProfileRow[], result: Map<string, string[]>)
   const sets = new Map<string, Set<string>>();
   for (const row of rows) {
     const set = sets.get(row.uid) ?? new Set<string>();
-    for (const role of [...(JSON.parse(row.roles) as string[]), ...(JSON.parse(row.custom_roles) as string[])])
-      set.add(role);
+    addProfileRoles(set, row.roles, row.custom_roles);
     sets.set(row.uid, set);
   }
   for (const [uid, set] of sets) result.set(uid, [...set].sort());
