@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../app-context.js';
+import type { Database } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import type { AuthContext } from './auth-context.js';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
@@ -75,13 +78,7 @@ export async function verifyAccessToken(context: AppContext, token: string): Pro
   const roles =
     typeof role === 'string' ? [role] : Array.isArray(role) ? role.filter((r) => typeof r === 'string') : [];
 
-  // One query for both per-call checks: the client is still active and this token was not revoked by itself.
-  const standing = await context.db
-    .selectFrom('api_clients as c')
-    .leftJoin('oauth_revoked_access_tokens as r', (join) => join.on('r.jti', '=', tokenId))
-    .select(['c.active', 'r.jti as revoked'])
-    .where('c.id', '=', clientId)
-    .executeTakeFirst();
+  const [standing] = await tokenStanding(context.db, clientId, tokenId);
   if (standing?.active !== 1 || standing.revoked !== null) return null;
 
   const grantId = claims.payload['sid'];
@@ -156,8 +153,23 @@ export async function verifiedClaims(
  * and whose user and buyer exist and are active. One query, so every `/v1` call sees revocations at once.
  */
 export async function liveGrant(context: AppContext, grantId: string) {
-  const now = nowIso();
-  const row = await context.db
+  const [row] = await liveGrantRows(context.db, grantId, nowIso());
+  if (!row) return undefined;
+  if (row.tokens_valid_after !== null && row.created_at < row.tokens_valid_after) return undefined;
+  return row;
+}
+
+/** One query for both per-call checks: the client is still active and this token was not revoked by itself. */
+const tokenStanding = preparedQuery(2, (db: Kysely<Database>, clientId: string, tokenId: string) =>
+  db
+    .selectFrom('api_clients as c')
+    .leftJoin('oauth_revoked_access_tokens as r', (join) => join.on('r.jti', '=', tokenId))
+    .select(['c.active', 'r.jti as revoked'])
+    .where('c.id', '=', clientId),
+);
+
+const liveGrantRows = preparedQuery(2, (db: Kysely<Database>, grantId: string, now: string) =>
+  db
     .selectFrom('oauth_grants as g')
     .innerJoin('users as u', 'u.uid', 'g.user_uid')
     .innerJoin('buyers as b', 'b.id', 'u.buyer_id')
@@ -180,9 +192,5 @@ export async function liveGrant(context: AppContext, grantId: string) {
     .where('g.revoked_at', 'is', null)
     .where('g.expires_at', '>', now)
     .where('u.active', '=', 1)
-    .where('b.active', '=', 1)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  if (row.tokens_valid_after !== null && row.created_at < row.tokens_valid_after) return undefined;
-  return row;
-}
+    .where('b.active', '=', 1),
+);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { HttpMetrics } from '../observability/http-metrics.js';
@@ -21,8 +21,17 @@ const PATHS_WITHOUT_CORS: readonly string[] = ['/oauth/authorize'];
 /** The spec-style template of the matched route (`/v1/buyers/{buyerID}`), or `unmatched`: bounded label values. */
 function routeTemplate(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? path.replace(/:([A-Za-z0-9_]+)/g, '{$1}') : 'unmatched';
+  if (typeof path !== 'string') return 'unmatched';
+  let template = routeTemplates.get(path);
+  if (template === undefined) {
+    template = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    routeTemplates.set(path, template);
+  }
+  return template;
 }
+
+/** Templates by Express route path: the routes are the spec's operations, a fixed set. */
+const routeTemplates = new Map<string, string>();
 
 /**
  * Gives each request an id (a sane incoming X-Request-Id or a new UUID), echoes it, and on finish logs one line
@@ -62,24 +71,60 @@ export const reenterRequestContext: RequestHandler = (_req, res, next) => {
   else next();
 };
 
+/** What a header middleware does to a response: set a header to a value, or (null) remove it. */
+type HeaderChange = readonly [name: string, value: unknown];
+
+/**
+ * The header changes a helmet middleware makes, recorded once. With a fixed configuration (no per-request directive
+ * functions) helmet sets the same headers on every response; replaying them saves a dozen middleware calls per request.
+ */
+function recordedHeaderChanges(middleware: RequestHandler): HeaderChange[] {
+  const changes: HeaderChange[] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => changes.push([name, value]),
+    removeHeader: (name: string) => changes.push([name, null]),
+  };
+  let finished = false;
+  middleware({} as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error;
+    finished = true;
+  });
+  if (!finished) throw new Error('A security header middleware did not finish at once; it cannot be replayed.');
+  return changes;
+}
+
+function applyHeaderChanges(res: Response, changes: readonly HeaderChange[]): void {
+  for (const [name, value] of changes) {
+    if (value === null) res.removeHeader(name);
+    else res.setHeader(name, value as string);
+  }
+}
+
 /** helmet's headers on every response; its strict CSP everywhere but on pages that set their own. */
 export function securityHeaders(config: Config): RequestHandler[] {
   const https = config.issuer.startsWith('https:');
-  const headers = helmet({
-    contentSecurityPolicy: false,
-    // Served over TLS (ISSUER says so): browsers must never fall back to plain http for this host.
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-  });
+  const headers = recordedHeaderChanges(
+    helmet({
+      contentSecurityPolicy: false,
+      // Served over TLS (ISSUER says so): browsers must never fall back to plain http for this host.
+      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
   // An API answers JSON: nothing in it may load, run, be framed or post anywhere.
-  const apiCsp = helmet.contentSecurityPolicy({
-    useDefaults: false,
-    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
-  });
-  const csp: RequestHandler = (req, res, next) =>
-    PATHS_WITH_OWN_CSP.some((path) => req.path === path || req.path.startsWith(`${path}/`))
-      ? next()
-      : apiCsp(req, res, next);
-  return [headers, csp];
+  const apiCsp = recordedHeaderChanges(
+    helmet.contentSecurityPolicy({
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    }),
+  );
+  const setHeaders: RequestHandler = (req, res, next) => {
+    applyHeaderChanges(res, headers);
+    if (!PATHS_WITH_OWN_CSP.some((path) => req.path === path || req.path.startsWith(`${path}/`))) {
+      applyHeaderChanges(res, apiCsp);
+    }
+    next();
+  };
+  return [setHeaders];
 }
 
 /** CORS for the configured origins only (off when there are none), never on the sign-in page. */

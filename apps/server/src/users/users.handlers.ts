@@ -11,7 +11,7 @@ import { nowIso } from '../shared/time.js';
 import { withIdConflict } from '../shared/write.js';
 import { patchedXp, serializeXp } from '../shared/xp.js';
 import { findUserGroup } from '../user-groups/user-groups.repository.js';
-import { availableRoles, availableRolesOf } from './available-roles.js';
+import { availableRoles, availableRolesOf, findUserWithRoles } from './available-roles.js';
 import { toUser, USER_LIST } from './users.mapper.js';
 import type { UserRow } from './users.repository.js';
 import * as users from './users.repository.js';
@@ -115,9 +115,9 @@ export const listUsers: Handler<'listUsers'> = async (request, { db, dialect }) 
 };
 
 export const getUser: Handler<'getUser'> = async ({ path }, context) => {
-  const row = await users.findUser(context.db, path.buyerID, path.userID);
-  if (!row) throw notFound(OBJECT_TYPE, path.userID);
-  return respond(context, row, 200);
+  const found = await findUserWithRoles(context.db, path.buyerID, path.userID);
+  if (!found) throw notFound(OBJECT_TYPE, path.userID);
+  return { status: 200, body: toUser(found.user, found.roles) };
 };
 
 export const createUser: Handler<'createUser'> = async ({ path, body }, context) => {

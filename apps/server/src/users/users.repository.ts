@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
 import type { Database, UsersTable } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { type RowLock, withRowLock } from '../db/row-locks.js';
 import { fetchList, type ListOptions } from '../list/list-request.js';
 import { nowIso } from '../shared/time.js';
@@ -14,9 +15,15 @@ export async function findUser(
   id: string,
   lock?: RowLock,
 ): Promise<UserRow | undefined> {
-  const query = db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id);
-  return withRowLock(query, lock).executeTakeFirst();
+  if (lock === undefined) return (await userById(db, buyerId, id))[0];
+  return withRowLock(userByIdQuery(db, buyerId, id), lock).executeTakeFirst();
 }
+
+const userByIdQuery = (db: Kysely<Database>, buyerId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('buyer_id', '=', buyerId).where('id', '=', id);
+
+/** The plain read behind GET one user, built once (see preparedQuery). */
+const userById = preparedQuery(2, userByIdQuery);
 
 export async function findUserByUsername(db: Kysely<Database>, username: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();
