@@ -57,7 +57,8 @@ export interface DialectCapabilities {
    * Bulk loads: inserts `rows` into `table`, skipping every row that collides with a unique key, and answers for each
    * row whether it was stored. Must run inside a transaction of `trx` (SQLite refuses otherwise): on SQLite it drops
    * the substring index's insert trigger for the duration and restores it before returning, which only the
-   * transaction makes invisible to other connections and undoable by a crash. `key` is a unique column of `table`.
+   * transaction makes invisible to other connections and undoable by a crash. Every row names the same columns;
+   * `key` is a unique column of `table`.
    */
   insertSkippingConflicts<T extends keyof Database>(
     trx: Kysely<Database>,
