@@ -163,7 +163,7 @@ async function importRecords(
   progress: ((text: string) => void) | null,
 ): Promise<number> {
   const started = performance.now();
-  const importer = new BulkImporter(handle.db, {
+  const importer = new BulkImporter(handle, {
     batchSize: options.batchSize,
     defaultBuyerId: options.defaultBuyerId,
     onReject: ({ line, reason }) => write(`line ${line}: ${reason}`),

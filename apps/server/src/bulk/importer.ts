@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
+import { hashPassword } from '../auth/passwords.js';
+import type { DatabaseHandle } from '../db/create-db.js';
 import type { Database } from '../db/database.js';
+import { nowIso } from '../shared/time.js';
 import { type ImportRow, type RawRecord, RejectedRecord, toImportRow } from './records.js';
 
 // Writes records in batches, each batch one transaction. A bad record never aborts its batch: records are checked
 // before the transaction, duplicates inside the batch are found in memory, and duplicates of rows already stored
-// are skipped by `on conflict do nothing` and reported from what the insert did not return.
+// are skipped by the dialect's insertSkippingConflicts and reported from what it did not store.
 
 export interface Rejection {
   line: number;
@@ -17,9 +20,6 @@ export interface ImportCounts {
   users: number;
   rejected: number;
 }
-
-/** Rows per INSERT statement: 1,000 users bind 18,000 values, under both SQLite's and PostgreSQL's limits. */
-const ROWS_PER_STATEMENT = 1000;
 
 type Checked = { line: number } & ImportRow;
 
@@ -37,11 +37,11 @@ export class BulkImporter {
   /** Buyers known to exist, so a user's buyer is looked up once per import, not once per user. */
   readonly #knownBuyers = new Set<string>();
 
-  private readonly db: Kysely<Database>;
+  private readonly handle: DatabaseHandle;
   private readonly options: ImporterOptions;
 
-  constructor(db: Kysely<Database>, options: ImporterOptions) {
-    this.db = db;
+  constructor(handle: DatabaseHandle, options: ImporterOptions) {
+    this.handle = handle;
     this.options = options;
   }
 
@@ -68,67 +68,56 @@ export class BulkImporter {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    // Checked (and passwords hashed) in parallel: scrypt runs on libuv's thread pool.
-    const checked = await Promise.all(
-      batch.map(async ({ line, record }): Promise<Checked | null> => {
-        try {
-          return { line, ...(await toImportRow(record, this.options.defaultBuyerId)) };
-        } catch (error) {
-          if (!(error instanceof RejectedRecord)) throw error;
-          this.reject(line, error.message);
-          return null;
-        }
-      }),
-    );
-    const { buyers, users } = this.#dropInBatchDuplicates(checked);
-    await this.db.transaction().execute(async (trx) => {
-      const skippedBuyers = await insertSkippingConflicts(
-        buyers,
-        async (chunk) => {
-          const inserted = await trx
-            .insertInto('buyers')
-            .values(chunk.map((item) => item.row))
-            .onConflict((oc) => oc.doNothing())
-            .returning('id')
-            .execute();
-          return inserted.map((r) => r.id);
-        },
-        (item) => item.row.id,
-      );
-      this.counts.buyers += buyers.length - skippedBuyers.length;
-      // A buyer that already existed still exists: its users in this file are welcome.
-      for (const item of buyers) this.#knownBuyers.add(item.row.id);
-      for (const item of skippedBuyers) this.reject(item.line, `Buyer ID ${item.row.id} already exists.`);
-      const present = await this.#withExistingBuyer(trx, users);
-      const skippedUsers = await insertSkippingConflicts(
-        present,
-        async (chunk) => {
-          const inserted = await trx
-            .insertInto('users')
-            .values(chunk.map((item) => item.row))
-            .onConflict((oc) => oc.doNothing())
-            .returning('uid')
-            .execute();
-          return inserted.map((r) => r.uid);
-        },
-        (item) => item.row.uid,
-      );
-      this.counts.users += present.length - skippedUsers.length;
-      for (const { line, row } of skippedUsers) {
-        this.reject(line, `Username ${row.username} or user ID ${row.id} in buyer ${row.buyer_id} already exists.`);
+    // One creation time for the batch: its records are checked together, within milliseconds.
+    const now = nowIso();
+    const checked: Checked[] = [];
+    for (const { line, record } of batch) {
+      try {
+        checked.push({ line, ...toImportRow(record, this.options.defaultBuyerId, now) });
+      } catch (error) {
+        if (!(error instanceof RejectedRecord)) throw error;
+        this.reject(line, error.message);
       }
+    }
+    const { buyers, users } = this.#dropInBatchDuplicates(checked);
+    await hashPasswords(users);
+    const { db, dialect } = this.handle;
+    await db.transaction().execute(async (trx) => {
+      const buyersStored = await dialect.insertSkippingConflicts(
+        trx,
+        'buyers',
+        buyers.map((item) => item.row),
+        'id',
+      );
+      buyers.forEach((item, i) => {
+        // A buyer that already existed still exists: its users in this file are welcome.
+        this.#knownBuyers.add(item.row.id);
+        if (buyersStored[i]) this.counts.buyers++;
+        else this.reject(item.line, `Buyer ID ${item.row.id} already exists.`);
+      });
+      const present = await this.#withExistingBuyer(trx, users);
+      const usersStored = await dialect.insertSkippingConflicts(
+        trx,
+        'users',
+        present.map((item) => item.row),
+        'uid',
+      );
+      present.forEach(({ line, row }, i) => {
+        if (usersStored[i]) this.counts.users++;
+        else
+          this.reject(line, `Username ${row.username} or user ID ${row.id} in buyer ${row.buyer_id} already exists.`);
+      });
     });
   }
 
   /** Keeps the first of several buyers with one ID, and of several users with one username or one buyer and ID. */
-  #dropInBatchDuplicates(checked: ReadonlyArray<Checked | null>) {
+  #dropInBatchDuplicates(checked: readonly Checked[]) {
     const buyers: Array<Checked & { kind: 'buyer' }> = [];
     const users: Array<Checked & { kind: 'user' }> = [];
     const buyerIds = new Map<string, number>();
     const usernames = new Map<string, number>();
     const userIds = new Map<string, number>();
     for (const item of checked) {
-      if (item === null) continue;
       if (item.kind === 'buyer') {
         const first = buyerIds.get(item.row.id);
         if (first !== undefined) {
@@ -173,20 +162,13 @@ export class BulkImporter {
   }
 }
 
-/**
- * Inserts `items` a statement of ROWS_PER_STATEMENT at a time with `insert`, which skips conflicting rows and answers
- * the keys it stored; returns the items it skipped.
- */
-async function insertSkippingConflicts<T>(
-  items: readonly T[],
-  insert: (chunk: readonly T[]) => Promise<string[]>,
-  keyOf: (item: T) => string,
-): Promise<T[]> {
-  const skipped: T[] = [];
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-    const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
-    const stored = new Set(await insert(chunk));
-    for (const item of chunk) if (!stored.has(keyOf(item))) skipped.push(item);
-  }
-  return skipped;
+/** Hashes the users' passwords in parallel: scrypt runs on libuv's thread pool. */
+async function hashPasswords(users: ReadonlyArray<Checked & { kind: 'user' }>): Promise<void> {
+  await Promise.all(
+    users.map(async ({ row, password }) => {
+      if (password === null) return;
+      row.password_hash = await hashPassword(password);
+      row.password_last_set_date = row.date_created;
+    }),
+  );
 }

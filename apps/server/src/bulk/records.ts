@@ -1,8 +1,7 @@
-import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
+import { checkPasswordPolicy } from '../auth/passwords.js';
 import type { BuyersTable, UsersTable } from '../db/database.js';
 import { ApiError } from '../http/errors.js';
 import { fromBool, generateId, timeOrderedUuid } from '../shared/ids.js';
-import { nowIso } from '../shared/time.js';
 import { serializeXp, type Xp } from '../shared/xp.js';
 
 // What one imported record becomes: a buyer or user row checked by the rules openapi.yaml gives the API (the ID
@@ -10,7 +9,10 @@ import { serializeXp, type Xp } from '../shared/xp.js';
 // the API's (ID, Username, FirstName, …); `Type: "Buyer"` marks a buyer, anything else is a user of `BuyerID` or of
 // the command's --buyer.
 
-export type ImportRow = { kind: 'buyer'; row: BuyersTable } | { kind: 'user'; row: UsersTable };
+/** A user's password is checked against the policy here and hashed by the importer (see hashPasswords). */
+export type ImportRow =
+  | { kind: 'buyer'; row: BuyersTable }
+  | { kind: 'user'; row: UsersTable; password: string | null };
 
 export class RejectedRecord extends Error {}
 
@@ -26,9 +28,12 @@ function text(record: RawRecord, name: string, options: { required: boolean; max
     return null;
   }
   if (typeof value !== 'string') throw new RejectedRecord(`${name} must be a string.`);
+  const min = options.min ?? 0;
+  // Characters are code points; a string has at least half as many as UTF-16 units, so most need no counting.
+  if (value.length <= options.max && value.length >= 2 * min) return value;
   const length = [...value].length;
   if (length > options.max) throw new RejectedRecord(`${name} must be at most ${options.max} characters.`);
-  if (length < (options.min ?? 0)) throw new RejectedRecord(`${name} must be at least ${options.min} characters.`);
+  if (length < min) throw new RejectedRecord(`${name} must be at least ${options.min} characters.`);
   return value;
 }
 
@@ -76,10 +81,10 @@ function dateTime(record: RawRecord, name: string): string | null {
 }
 
 /**
- * Checks and converts one record. Throws RejectedRecord with the reason; hashes a password when there is one
- * (scrypt, tens of milliseconds each: with passwords, hashing sets the import rate).
+ * Checks and converts one record created at `now`. Throws RejectedRecord with the reason. A password is checked but
+ * left to hash (scrypt, tens of milliseconds each: with passwords, hashing sets the import rate).
  */
-export async function toImportRow(record: RawRecord, defaultBuyerId: string | null): Promise<ImportRow> {
+export function toImportRow(record: RawRecord, defaultBuyerId: string | null, now: string): ImportRow {
   const type = record['Type'];
   if (typeof type === 'string' && type.toLowerCase() === 'buyer') {
     return {
@@ -89,7 +94,7 @@ export async function toImportRow(record: RawRecord, defaultBuyerId: string | nu
         name: text(record, 'Name', { required: true, max: 100, min: 1 }) ?? '',
         active: fromBool(boolean(record, 'Active', true)),
         xp: xp(record),
-        date_created: nowIso(),
+        date_created: now,
       },
     };
   }
@@ -118,16 +123,12 @@ export async function toImportRow(record: RawRecord, defaultBuyerId: string | nu
     terms_accepted: dateTime(record, 'TermsAccepted'),
     active: fromBool(boolean(record, 'Active', null)),
     xp: xp(record),
-    date_created: nowIso(),
+    date_created: now,
     password_last_set_date: null,
     last_active: null,
     failed_login_attempts: 0,
     locked_until: null,
     tokens_valid_after: null,
   };
-  if (password !== null) {
-    row.password_hash = await hashPassword(password);
-    row.password_last_set_date = row.date_created;
-  }
-  return { kind: 'user', row };
+  return { kind: 'user', row, password };
 }

@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type Expression, Kysely, PostgresDialect, type RawBuilder, type SqlBool, SqliteDialect, sql } from 'kysely';
+import {
+  type Expression,
+  type Insertable,
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  type SqlBool,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
@@ -44,6 +53,19 @@ export interface DialectCapabilities {
    * plain LIKE is the way (the index cannot serve the text, or it serves LIKE itself).
    */
   indexedSubstring(table: string, columns: readonly string[], loweredText: string): RawBuilder<SqlBool> | null;
+  /**
+   * Bulk loads: inserts `rows` into `table`, skipping every row that collides with a unique key, and answers for each
+   * row whether it was stored. Must run inside a transaction of `trx` (SQLite refuses otherwise): on SQLite it drops
+   * the substring index's insert trigger for the duration and restores it before returning, which only the
+   * transaction makes invisible to other connections and undoable by a crash. Every row names the same columns;
+   * `key` is a unique column of `table`.
+   */
+  insertSkippingConflicts<T extends keyof Database>(
+    trx: Kysely<Database>,
+    table: T,
+    rows: ReadonlyArray<Insertable<Database[T]>>,
+    key: keyof Database[T] & string,
+  ): Promise<boolean[]>;
 }
 
 export interface DatabaseHandle {
@@ -68,6 +90,8 @@ export function createDb(
 
 /** Page cache for bulk loads: a million users' indexes stay in memory instead of being re-read page by page. */
 const BULK_LOAD_CACHE_KIB = 512 * 1024;
+/** WAL pages (4 KiB) a bulk load writes before a checkpoint copies them into the database file. */
+const BULK_LOAD_CHECKPOINT_PAGES = 10_000;
 
 function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -85,14 +109,15 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   if (bulkLoad) {
     database.pragma('synchronous = NORMAL');
     database.pragma(`cache_size = -${BULK_LOAD_CACHE_KIB}`);
+    // Checkpoints every 40 MB of WAL instead of 4 MB: a bulk load rewrites the same index pages batch after batch,
+    // and each checkpoint copies them to the database file again.
+    database.pragma(`wal_autocheckpoint = ${BULK_LOAD_CHECKPOINT_PAGES}`);
   }
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   // SQLite's built-in lower() folds ASCII only; PostgreSQL's folds every letter. Case-insensitive search and filters
   // compare lower(column) with a value lowered in JavaScript, so both dialects must fold the same way.
-  database.function('lower', { deterministic: true }, (text: unknown) =>
-    typeof text === 'string' ? text.toLowerCase() : text,
-  );
+  database.function('lower', { deterministic: true }, lowerLikeJavaScript);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const sqlitePath = (jsonPath: readonly string[]) =>
     `$${jsonPath.map((p) => `."${p.replaceAll('"', '""')}"`).join('')}`;
@@ -138,6 +163,7 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
         const index = sql.id(`${table}_substring`);
         return sql<SqlBool>`(${sql.ref(`${table}.rowid`)} in (select rowid from ${index} where ${index} match ${query}))`;
       },
+      insertSkippingConflicts: async (_trx, table, rows) => insertRowByRow(database, table, rows),
     },
     close: () => db.destroy(),
   };
@@ -180,10 +206,29 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
           await sql`drop index if exists ${sql.id(`${table}_substring_${column}`)}`.execute(db);
       },
       indexedSubstring: () => null,
+      insertSkippingConflicts: async (trx, table, rows, key) => {
+        // Kysely cannot type an insert into a table chosen at run time; the rows are that table's by the signature.
+        const into = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+        const keyColumn: string = key;
+        const stored = new Set<unknown>();
+        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+          const inserted = await into
+            .insertInto(table)
+            .values(rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>)
+            .onConflict((oc) => oc.doNothing())
+            .returning(keyColumn)
+            .execute();
+          for (const row of inserted) stored.add(row[keyColumn]);
+        }
+        return rows.map((row) => stored.has((row as Record<string, unknown>)[keyColumn]));
+      },
     },
     close: () => db.destroy(),
   };
 }
+
+/** Rows per PostgreSQL INSERT: 1,000 users bind 18,000 values, under its limit of 65,535 parameters. */
+const ROWS_PER_STATEMENT = 1000;
 
 /** How many distinct SQL texts keep a prepared statement; Kysely emits a bounded set, so this is rarely reached. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -214,6 +259,71 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.D
     },
   });
 }
+
+/** lower() as both dialects must agree on it: JavaScript's, which folds every letter (SQLite's folds ASCII only). */
+const lowerLikeJavaScript = (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text);
+
+/**
+ * SQLite's bulk insert: one prepared statement per row inside the caller's transaction (better-sqlite3 runs those
+ * faster than Kysely builds and binds multi-row statements). The substring index is filled here, row by row, with
+ * the trigger's lower-cased values, and its insert trigger is dropped meanwhile: fired by a statement that may
+ * abort (a conflict, a foreign key), the trigger opens a savepoint, and FTS5 writes its pending index data to disk at
+ * every savepoint, so row-by-row statements through the trigger would write the index once per row.
+ */
+function insertRowByRow(
+  database: SqliteDatabase.Database,
+  table: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): boolean[] {
+  const first = rows[0];
+  if (first === undefined) return [];
+  if (!database.inTransaction) throw new Error(`Bulk insert into ${table} outside a transaction.`);
+  const columns = Object.keys(first);
+  const prepareInsert = () =>
+    database.prepare(
+      `insert into ${quoteId(table)} (${columns.map(quoteId).join(', ')})
+        values (${columns.map(() => '?').join(', ')}) on conflict do nothing`,
+    );
+  const index = substringIndexOf(database, table);
+  if (index === null) {
+    const insert = prepareInsert();
+    return rows.map((row) => insert.run(columns.map((column) => row[column])).changes > 0);
+  }
+  database.exec(`drop trigger ${quoteId(index.trigger)}`);
+  try {
+    // Prepared after the drop: statements prepared before a schema change are compiled again on first use.
+    const insert = prepareInsert();
+    const indexInsert = database.prepare(
+      `insert into ${quoteId(index.table)} (rowid, ${index.columns.map(quoteId).join(', ')})
+        values (?, ${index.columns.map(() => '?').join(', ')})`,
+    );
+    return rows.map((row) => {
+      const { changes, lastInsertRowid } = insert.run(columns.map((column) => row[column]));
+      if (changes === 0) return false;
+      indexInsert.run(lastInsertRowid, ...index.columns.map((column) => lowerLikeJavaScript(row[column])));
+      return true;
+    });
+  } finally {
+    database.exec(index.triggerSql);
+  }
+}
+
+/**
+ * `table`'s substring index as createTrigramTable made it: the FTS5 table, the columns it indexes (its own, named
+ * like the table's) and the insert trigger with the SQL that recreates it; null when the table has none.
+ */
+function substringIndexOf(database: SqliteDatabase.Database, table: string) {
+  const trigger = `${table}_substring_insert`;
+  const found = database.prepare(`select sql from sqlite_schema where type = 'trigger' and name = ?`).get(trigger) as
+    | { sql: string }
+    | undefined;
+  if (found === undefined) return null;
+  const indexTable = `${table}_substring`;
+  const columns = database.prepare('select name from pragma_table_info(?)').all(indexTable) as Array<{ name: string }>;
+  return { table: indexTable, columns: columns.map((c) => c.name), trigger, triggerSql: found.sql };
+}
+
+const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * SQLite: an FTS5 trigram table over the lower-cased columns, keyed by the table's rowid and kept in step by

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** A new object ID in the ID alphabet (letters, digits, - and _): 128 random bits, 22 characters. */
 export const generateId = (): string => randomBytes(16).toString('base64url');
@@ -11,10 +11,8 @@ export const fromBool = (value: boolean): number => (value ? 1 : 0);
  * load appends to the primary-key index instead of writing all over it.
  */
 export function timeOrderedUuid(): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(Date.now(), 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const millis = Date.now().toString(16).padStart(12, '0');
+  // A random UUIDv4 (drawn from Node's pooled entropy, unlike randomBytes) past its version digit holds the 74
+  // random bits and the variant that a UUIDv7 keeps.
+  return `${millis.slice(0, 8)}-${millis.slice(8)}-7${randomUUID().slice(15)}`;
 }

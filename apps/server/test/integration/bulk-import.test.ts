@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDb } from '../../src/db/create-db.js';
 import { createClient, PASSWORD, passwordGrant } from '../support/auth-fixtures.js';
 import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
@@ -150,6 +151,72 @@ for (const dialect of DIALECTS) {
       expect(again.lines).toContain(
         `line 7: Username ${seeded?.Username} or user ID user-07 in buyer seeded already exists.`,
       );
+    });
+
+    test('the search index stays in step with imports, rejected and rolled-back rows, and later API writes', async () => {
+      const user = (id: string, username: string) =>
+        JSON.stringify({
+          ID: id,
+          Username: username,
+          FirstName: 'Quill',
+          LastName: `Zyx${id}`,
+          Email: 'q@x.test',
+          Active: true,
+        });
+      // Batches of 2, each with a rejected record next to a stored one.
+      const records = [user('z1', 'z1'), user('z2', 'z1'), user('z3', 'z3'), user('taken', 'z4'), user('z5', 'z5')];
+      const { code } = await cli(
+        'import',
+        file('search.ndjson', records.join('\n')),
+        '--buyer',
+        'existing',
+        '--batch',
+        '2',
+      );
+      expect(code).toBe(1);
+      expect(await userIds('existing', 'zyx')).toEqual(['z1', 'z3', 'z5']);
+      expect(await userIds('existing', 'QUILL')).toEqual(['z1', 'z3', 'z5']);
+      // A batch that fails after its rows went in leaves neither rows nor index entries, and the index trigger works.
+      const handle = createDb({ databaseUrl: t.config.databaseUrl, dialect });
+      try {
+        const row = {
+          uid: 'rolled-back-uid',
+          buyer_id: 'existing',
+          id: 'zrolled',
+          username: 'zrolled',
+          username_key: 'zrolled',
+          password_hash: null,
+          first_name: 'Quill',
+          last_name: 'Zyxrolled',
+          email: 'r@x.test',
+          phone: null,
+          terms_accepted: null,
+          active: 1,
+          xp: null,
+          date_created: new Date().toISOString(),
+          password_last_set_date: null,
+          last_active: null,
+          failed_login_attempts: 0,
+          locked_until: null,
+          tokens_valid_after: null,
+        };
+        const failed = handle.db.transaction().execute(async (trx) => {
+          expect(await handle.dialect.insertSkippingConflicts(trx, 'users', [row], 'uid')).toEqual([true]);
+          throw new Error('the import died');
+        });
+        await expect(failed).rejects.toThrow('the import died');
+      } finally {
+        await handle.close();
+      }
+      expect(await userIds('existing', 'zyx')).toEqual(['z1', 'z3', 'z5']);
+      const api = t.as(await t.adminToken());
+      await createUser(api, 'existing', { ID: 'z6', LastName: 'Zyxafter' });
+      const renamed = await api.PATCH('/v1/buyers/{buyerID}/users/{userID}', {
+        params: { path: { buyerID: 'existing', userID: 'z3' } },
+        body: { LastName: 'Renamed' },
+      });
+      expect(renamed.response.status).toBe(200);
+      expect(await userIds('existing', 'zyx')).toEqual(['z1', 'z5', 'z6']);
     });
 
     test('bad arguments print the usage and change nothing', async () => {
