@@ -8,7 +8,7 @@ import {
   type ListQuery,
   parseListQuery,
 } from './list-query.js';
-import { filterList, orderList, orderTerms } from './list-sql.js';
+import { filterList, isSelective, orderList, orderTerms } from './list-sql.js';
 
 /** A parsed list request: what to match and order (ListQuery) and which page. */
 export interface ListOptions {
@@ -46,11 +46,12 @@ type Count = number | string | bigint;
  * what the search, filters and order need (an index alone, when one covers them), so the rows skipped before a
  * deep page are never read in full.
  *
- * A search or filter reads its matches once, for the page and the count together: the matches (their sort columns
- * and key) are materialized, then counted and ordered. The exact count reads every match anyway, and this keeps both
- * planners from walking the list-order index in the hope of meeting 20 matches early, which for a common term far
- * down the order (`search=müller`, `LastName=Smith`) reads most of the buyer. Only an unfiltered list walks an index
- * in order, and its count reads the parent's index alone.
+ * A selective list (a search, an equality filter) reads its matches once, for the page and the count together: the
+ * matches (their sort columns and key) are materialized, then counted and ordered. The exact count reads every match
+ * anyway, and this keeps both planners from walking the list-order index in the hope of meeting 20 matches early,
+ * which for a common term far down the order (`search=müller`, `LastName=Smith`) reads most of the buyer. Other lists
+ * walk an index in order for the page's keys and count separately: materializing most of a large buyer (`Active=true`)
+ * would cost more than the walk saves.
  */
 export async function fetchList<DB, TB extends keyof DB, Row>(
   db: Kysely<DB>,
@@ -65,7 +66,7 @@ export async function fetchList<DB, TB extends keyof DB, Row>(
   const offset = (page.page - 1) * page.pageSize;
   let keys: unknown[];
   let total: number | null;
-  if (list.search || list.filters.length > 0) {
+  if (isSelective(list)) {
     const columns = [...new Set([...list.sort.map((sortKey) => sortKey.field.column), list.keyColumn])];
     const matches = matching.clearSelect().select(columns.map((column) => sql.ref(column).as(column)));
     const { rows } = await sql<{ list_key: unknown; list_total: Count }>`with list_matches as materialized ${matches}

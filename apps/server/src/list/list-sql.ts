@@ -76,6 +76,22 @@ function filterExpression(filter: Filter, dialect: DialectCapabilities): Bool {
   );
 }
 
+/**
+ * Whether `list` likely matches few rows: it searches, or one filter asks for equal text (`LastName=Smith`,
+ * `xp.Region=EU`, or a choice of such values). Broad conditions (ranges, negations, booleans, wildcards, presence)
+ * usually match a large share, whose first page an ordered index walk meets at once.
+ */
+export function isSelective(list: ListQuery): boolean {
+  return (
+    list.search !== null ||
+    list.filters.some(
+      ({ target, anyOf }) =>
+        (target.kind === 'xp' || target.field.type === 'string') &&
+        anyOf.every((condition) => condition.comparison === 'eq' && !condition.negated),
+    )
+  );
+}
+
 /** Adds the search and filters of `list` to `query`. */
 export function filterList<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
