@@ -30,7 +30,7 @@ export async function countApiClients(db: Kysely<Database>): Promise<number> {
 }
 
 export async function listApiClients(db: Kysely<Database>, dialect: DialectCapabilities, options: ListOptions) {
-  return fetchList(db.selectFrom('api_clients').selectAll(), options, dialect);
+  return fetchList(db, db.selectFrom('api_clients').selectAll(), options, dialect);
 }
 
 export async function insertApiClient(db: Kysely<Database>, row: ApiClientRow): Promise<void> {

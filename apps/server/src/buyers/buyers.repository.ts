@@ -10,7 +10,7 @@ export async function findBuyer(db: Kysely<Database>, id: string): Promise<Buyer
 }
 
 export async function listBuyers(db: Kysely<Database>, dialect: DialectCapabilities, options: ListOptions) {
-  return fetchList(db.selectFrom('buyers').selectAll(), options, dialect);
+  return fetchList(db, db.selectFrom('buyers').selectAll(), options, dialect);
 }
 
 export async function insertBuyer(db: Kysely<Database>, row: BuyerRow): Promise<void> {

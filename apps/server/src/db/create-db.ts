@@ -33,10 +33,11 @@ export interface DialectCapabilities {
   /** `text` compared and ordered byte by byte (code point order), as SQLite's default BINARY collation does. */
   binaryText(text: Expression<unknown>): RawBuilder<string | null>;
   /**
-   * An index key that serves `order by binaryText(column) asc nulls first`, the order lists sort by, so a list page
-   * reads the first rows of an index instead of sorting every row.
+   * An index key that serves `order by binaryText(column) asc nulls first` (or, with `text` false, `order by column
+   * asc nulls first`), the order lists sort by, so a list page reads the first rows of an index instead of sorting
+   * every row.
    */
-  ascendingIndexKey(column: string): RawBuilder<unknown>;
+  ascendingIndexKey(column: string, text?: boolean): RawBuilder<unknown>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
   /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
@@ -145,8 +146,13 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      // After a bulk load, full statistics: the sampled ones (analysis_limit) see only the first rows of each index,
+      // so with one large buyer they take `buyer_id = ?` and `lower(last_name) = ?` for a thousand rows each, and
+      // the planner walks a million-row buyer to avoid sorting 20,000 matches.
       refreshStatistics: async (db) => {
+        await sql`pragma analysis_limit = 0`.execute(db);
         await sql`analyze`.execute(db);
+        await sql`pragma analysis_limit = 1000`.execute(db);
       },
       createSubstringIndex: (db, table, columns) => createTrigramTable(db, table, columns),
       dropSubstringIndex: async (db, table) => {
@@ -185,7 +191,8 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
           then (${sql.ref(column)}::jsonb #>> ${jsonPath})::double precision end)`,
       // The database's collation may be linguistic (en_US sorts 'b' before 'C'); "C" orders by code point like SQLite.
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
-      ascendingIndexKey: (column) => sql`${sql.ref(column)} collate "C" asc nulls first`,
+      ascendingIndexKey: (column, text = true) =>
+        text ? sql`${sql.ref(column)} collate "C" asc nulls first` : sql`${sql.ref(column)} asc nulls first`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
       // VACUUM also merges the GIN indexes' pending lists, which a bulk load fills and every search would otherwise
       // read in full, and marks pages all-visible so that counts can read indexes alone.

@@ -6,6 +6,7 @@ import * as users from './migrations/0002-users.js';
 import * as usersIndexes from './migrations/0003-users-indexes.js';
 import * as authorizationServer from './migrations/0004-authorization-server.js';
 import { usersListIndexes } from './migrations/0005-users-list-indexes.js';
+import { usersSortAndFilterIndexes } from './migrations/0006-users-sort-and-filter-indexes.js';
 
 /**
  * Every migration, in order. A static list instead of a folder scan: it works the same from src under vitest
@@ -18,6 +19,7 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
   '0003-users-indexes': usersIndexes,
   '0004-authorization-server': authorizationServer,
   '0005-users-list-indexes': usersListIndexes(dialect),
+  '0006-users-sort-and-filter-indexes': usersSortAndFilterIndexes(dialect),
 });
 
 /** Brings the schema to the latest version; safe to run on every start and from several instances at once. */

@@ -41,6 +41,16 @@ export function listMeta({ page, pageSize }: PageRequest, totalCount: number, it
   };
 }
 
+/** How many rows `query` selects (its select list and order are dropped). */
+export async function countRows<DB, TB extends keyof DB, Row>(query: SelectQueryBuilder<DB, TB, Row>): Promise<number> {
+  const count = await query
+    .clearSelect()
+    .clearOrderBy()
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number((count as { count: number | string | bigint }).count);
+}
+
 /**
  * Runs a filtered, ordered select for one page and counts the whole result. `query` must already carry its
  * where clauses and a total order (ID last) so pages are stable.
@@ -49,17 +59,12 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   query: SelectQueryBuilder<DB, TB, Row>,
   request: PageRequest,
 ): Promise<{ rows: Row[]; meta: ListMeta }> {
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     query
       .limit(request.pageSize)
       .offset((request.page - 1) * request.pageSize)
       .execute(),
-    query
-      .clearSelect()
-      .clearOrderBy()
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-      .executeTakeFirstOrThrow(),
+    countRows(query),
   ]);
-  const total = Number((count as { count: number | string | bigint }).count);
   return { rows, meta: listMeta(request, total, rows.length) };
 }

@@ -77,6 +77,8 @@ export interface ListQuery {
   search: Search | null;
   sort: SortKey[];
   filters: Filter[];
+  /** The column of the ID field (unique among the listed rows), which names the rows of a page; null without one. */
+  keyColumn: string | null;
 }
 
 /** The list parameters the spec declares (already validated); everything else in the query string is a filter. */
@@ -247,5 +249,10 @@ export function parseListQuery(
     const target = resolveTarget(definition, key);
     filters.push({ target, anyOf: value.split('|').map((alternative) => typedCondition(target, alternative)) });
   }
-  return { search: parseSearch(definition, params), sort: parseSort(definition, params), filters };
+  return {
+    search: parseSearch(definition, params),
+    sort: parseSort(definition, params),
+    filters,
+    keyColumn: definition.fields[definition.idField]?.column ?? null,
+  };
 }

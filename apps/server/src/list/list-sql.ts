@@ -76,8 +76,24 @@ function filterExpression(filter: Filter, dialect: DialectCapabilities): Bool {
   );
 }
 
-/** Adds the search, filters and order of `list` to `query`. */
-export function applyListQuery<DB, TB extends keyof DB, O>(
+/**
+ * Whether `list` likely matches few rows: it searches, or one filter asks for equal text (`LastName=Smith`,
+ * `xp.Region=EU`, or a choice of such values). Broad conditions (ranges, negations, booleans, wildcards, presence)
+ * usually match a large share, whose first page an ordered index walk meets at once.
+ */
+export function isSelective(list: ListQuery): boolean {
+  return (
+    list.search !== null ||
+    list.filters.some(
+      ({ target, anyOf }) =>
+        (target.kind === 'xp' || target.field.type === 'string') &&
+        anyOf.every((condition) => condition.comparison === 'eq' && !condition.negated),
+    )
+  );
+}
+
+/** Adds the search and filters of `list` to `query`. */
+export function filterList<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   list: ListQuery,
   dialect: DialectCapabilities,
@@ -90,11 +106,24 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
     result = result.where(indexed ?? or(columns.map((column) => likeEscaped(sql.ref(column), pattern))));
   }
   for (const filter of list.filters) result = result.where(filterExpression(filter, dialect));
-  for (const key of list.sort) {
+  return result;
+}
+
+/** The ORDER BY terms of `list`, over its fields' unqualified column names. */
+export function orderTerms(list: ListQuery, dialect: DialectCapabilities): RawBuilder<unknown>[] {
+  return list.sort.map((key) => {
     const column = sql.ref(key.field.column);
     const sortable = key.field.type === 'string' ? dialect.binaryText(column) : column;
     // Nulls first when ascending on both dialects (PostgreSQL would put them last).
-    result = result.orderBy(key.descending ? sql`${sortable} desc nulls last` : sql`${sortable} asc nulls first`);
-  }
-  return result;
+    return key.descending ? sql`${sortable} desc nulls last` : sql`${sortable} asc nulls first`;
+  });
+}
+
+/** Adds the order of `list` to `query`. */
+export function orderList<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  list: ListQuery,
+  dialect: DialectCapabilities,
+): SelectQueryBuilder<DB, TB, O> {
+  return orderTerms(list, dialect).reduce((result, term) => result.orderBy(term), query);
 }

@@ -12,7 +12,7 @@ export async function findSecurityProfile(db: Kysely<Database>, id: string): Pro
 }
 
 export async function listSecurityProfiles(db: Kysely<Database>, dialect: DialectCapabilities, options: ListOptions) {
-  return fetchList(db.selectFrom('security_profiles').selectAll(), options, dialect);
+  return fetchList(db, db.selectFrom('security_profiles').selectAll(), options, dialect);
 }
 
 export async function insertSecurityProfile(db: Kysely<Database>, row: SecurityProfileRow): Promise<void> {

@@ -24,7 +24,7 @@ export async function listUserGroups(
   buyerId: string,
   options: ListOptions,
 ) {
-  return fetchList(db.selectFrom('user_groups').selectAll().where('buyer_id', '=', buyerId), options, dialect);
+  return fetchList(db, db.selectFrom('user_groups').selectAll().where('buyer_id', '=', buyerId), options, dialect);
 }
 
 export async function insertUserGroup(db: Kysely<Database>, row: UserGroupRow): Promise<void> {

@@ -45,7 +45,7 @@ export async function listUsers(
       db.selectFrom('user_group_members').select('user_uid').where('group_uid', '=', groupUid),
     );
   }
-  return fetchList(query, options, dialect);
+  return fetchList(db, query, options, dialect);
 }
 
 export async function insertUser(db: Kysely<Database>, row: UserRow): Promise<void> {

@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../../src/http/errors.js';
-import { type Condition, escapeLike, type ListDefinition, parseListQuery } from '../../../src/list/list-query.js';
+import {
+  type Condition,
+  escapeLike,
+  type ListDefinition,
+  type ListParameters,
+  parseListQuery,
+} from '../../../src/list/list-query.js';
+import { isSelective } from '../../../src/list/list-sql.js';
 
 const PEOPLE: ListDefinition = {
   fields: {
@@ -191,5 +198,31 @@ describe('search and sort', () => {
   });
   test('escapeLike escapes the escape character too', () => {
     expect(escapeLike('a\\b%c_d')).toBe('a\\\\b\\%c\\_d');
+  });
+});
+
+describe('selective lists (their matches are read once for page and count)', () => {
+  const cases: Array<[string, ListParameters, Array<[string, string]>, boolean]> = [
+    ['no search, no filter', {}, [], false],
+    ['search', { search: 'ann' }, [], true],
+    ['text equality', {}, [['Name', 'Smith']], true],
+    ['a choice of texts', {}, [['Name', 'Smith|Jones']], true],
+    ['xp equality', {}, [['xp.Region', 'EU']], true],
+    ['boolean', {}, [['Active', 'true']], false],
+    ['range', {}, [['ID', '>u1']], false],
+    ['negation', {}, [['Name', '!Smith']], false],
+    ['wildcard', {}, [['Name', 'Sm*']], false],
+    [
+      'text equality among broad filters',
+      {},
+      [
+        ['Active', 'true'],
+        ['Name', 'Smith'],
+      ],
+      true,
+    ],
+  ];
+  test.each(cases)('%s', (_name, params, entries, want) => {
+    expect(isSelective(parseListQuery(PEOPLE, params, entries))).toBe(want);
   });
 });
