@@ -1,24 +1,19 @@
-import type { CompiledQuery, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
 import type { ApiClientsTable, Database } from '../db/database.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { fetchList, type ListOptions } from '../list/list-request.js';
 
 export type ApiClientRow = Selectable<ApiClientsTable>;
 
-/**
- * The client lookup compiled once per database (or transaction) object: the token endpoint runs it on every request,
- * and building and compiling the Kysely query cost more than SQLite's answer. Only the bound id changes.
- */
-const findApiClientQueries = new WeakMap<Kysely<Database>, CompiledQuery<ApiClientRow>>();
+/** The client lookup: the token endpoint runs it on every request, so it is built once (see preparedQuery). */
+const apiClientById = preparedQuery(1, (db: Kysely<Database>, id: string) =>
+  db.selectFrom('api_clients').selectAll().where('id', '=', id),
+);
 
 export async function findApiClient(db: Kysely<Database>, id: string): Promise<ApiClientRow | undefined> {
-  let compiled = findApiClientQueries.get(db);
-  if (!compiled) {
-    compiled = db.selectFrom('api_clients').selectAll().where('id', '=', '').compile();
-    findApiClientQueries.set(db, compiled);
-  }
-  const { rows } = await db.executeQuery<ApiClientRow>({ ...compiled, parameters: [id] });
-  return rows[0];
+  const [row] = await apiClientById(db, id);
+  return row;
 }
 
 export async function countApiClients(db: Kysely<Database>): Promise<number> {
