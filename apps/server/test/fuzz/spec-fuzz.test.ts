@@ -151,7 +151,10 @@ function bodyMutations(op: Operation, method: string): fc.Arbitrary<Mutation> {
       : {
           kind: 'raw',
           contentType,
-          text: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString(),
+          // JSON text for non-strings: String() throws on a generated object whose `toString` is not a function.
+          text: new URLSearchParams(
+            Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+          ).toString(),
         };
   const arbitraries: fc.Arbitrary<Mutation>[] = [
     fc.jsonValue().map((body) => (contentType === 'application/json' ? { kind: 'json', body } : encode({ body }))),
