@@ -6,7 +6,7 @@ import { preparedQuery } from '../db/prepared-query.js';
 import { nowIso, nowSeconds } from '../shared/time.js';
 import type { AuthContext } from './auth-context.js';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
-import { ACCESS_TOKEN_ALG, type SigningKeys } from './signing-keys.js';
+import { ACCESS_TOKEN_ALGS, type SigningKeys } from './signing-keys.js';
 
 /** The audience of access tokens: this server's `/v1` API. */
 export const apiAudience = (issuer: string): string => `${issuer}/v1`;
@@ -33,7 +33,7 @@ export interface IssuedAccessToken {
  * `usrtype`) and RFC 9068 where it does not (`sub`, `client_id`, `jti`, `typ: at+jwt`).
  */
 export async function issueAccessToken(context: AppContext, input: IssueAccessTokenInput): Promise<IssuedAccessToken> {
-  const key = await context.keys.signingKey(ACCESS_TOKEN_ALG);
+  const key = await context.keys.signingKey(...ACCESS_TOKEN_ALGS);
   const iat = nowSeconds();
   const tokenId = randomUUID();
   const payload: Record<string, unknown> = {

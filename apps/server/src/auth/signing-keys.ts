@@ -39,6 +39,15 @@ interface LoadedKey extends SigningKey, VerificationKey {
 export const ACCESS_TOKEN_ALG = 'ES256' satisfies JwsAlgorithm;
 export const ID_TOKEN_ALG = 'RS256' satisfies JwsAlgorithm;
 const ALGORITHMS: readonly JwsAlgorithm[] = [ID_TOKEN_ALG, ACCESS_TOKEN_ALG];
+/**
+ * The algorithms that may sign access tokens, preferred first. RS256 signs them only while no ES256 key is active: a
+ * database made before access tokens moved to ES256 gains its first ES256 key unpublished to verifiers that cached
+ * the JWKS, so that key waits `JWKS_MAX_AGE_SECONDS` before it signs.
+ */
+export const ACCESS_TOKEN_ALGS: readonly [JwsAlgorithm, ...JwsAlgorithm[]] = [ACCESS_TOKEN_ALG, ID_TOKEN_ALG];
+
+/** How long verifiers may cache the JWKS (its Cache-Control); a key added to a database in use waits this long. */
+export const JWKS_MAX_AGE_SECONDS = 300;
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -71,15 +80,19 @@ export class SigningKeys {
   /**
    * Loads the keys, creating the first one of each algorithm that has none. Instances starting together on one empty
    * database agree on one first key per algorithm: its kid is derived from a per-database value, so the first insert
-   * wins, the others' inserts change nothing, and every instance reads the winner back.
+   * wins, the others' inserts change nothing, and every instance reads the winner back. A database that already has
+   * keys (of another algorithm) gets the new ones published first: they sign once cached JWKS have expired.
    */
   async init(): Promise<void> {
     await this.reload();
     const missing = ALGORITHMS.filter((alg) => !this.#keys.some((key) => key.alg === alg));
     if (missing.length === 0) return;
+    const activateInSeconds = this.#keys.length > 0 ? JWKS_MAX_AGE_SECONDS : 0;
     const kidSeed = await getOrCreateServerSecret(this.#db, 'signing-key-ids');
     await Promise.all(
-      missing.map((alg) => this.#insert(alg, createHmac('sha256', kidSeed).update(alg).digest('base64url'), 0)),
+      missing.map((alg) =>
+        this.#insert(alg, createHmac('sha256', kidSeed).update(alg).digest('base64url'), activateInSeconds),
+      ),
     );
     await this.reload();
   }
@@ -170,14 +183,22 @@ export class SigningKeys {
     this.#loadedAt = Date.now();
   }
 
-  /** The key of `alg` that signs now: the newest whose activation time has come. */
-  async signingKey(alg: JwsAlgorithm): Promise<SigningKey> {
+  /**
+   * The key that signs now: the newest active key of the first of `algorithms` that has one (keys are ordered newest
+   * activation first). If none has activated, the earliest to activate of the first algorithm with keys.
+   */
+  async signingKey(...algorithms: [JwsAlgorithm, ...JwsAlgorithm[]]): Promise<SigningKey> {
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     const now = nowIso();
-    const ofAlg = this.#keys.filter((k) => k.alg === alg);
-    const key = ofAlg.find((k) => k.activatesAt <= now) ?? ofAlg.at(-1);
-    if (!key) throw new Error(`No ${alg} signing key: SigningKeys.init() was not called.`);
-    return key;
+    for (const alg of algorithms) {
+      const active = this.#keys.find((k) => k.alg === alg && k.activatesAt <= now);
+      if (active) return active;
+    }
+    for (const alg of algorithms) {
+      const pending = this.#keys.findLast((k) => k.alg === alg);
+      if (pending) return pending;
+    }
+    throw new Error(`No ${algorithms.join(' or ')} signing key: SigningKeys.init() was not called.`);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Schema } from '@usher/api-types';
 import type { AppContext } from '../app-context.js';
 import { API_ROLES } from '../auth/roles.js';
-import { ID_TOKEN_ALG, type PublicJwk } from '../auth/signing-keys.js';
+import { ID_TOKEN_ALG, JWKS_MAX_AGE_SECONDS, type PublicJwk } from '../auth/signing-keys.js';
 import type { Handler } from '../http/operation.js';
 import { GRANT_TYPES_SUPPORTED, OPENID } from './token.handlers.js';
 
@@ -45,7 +45,11 @@ export const getOAuthAuthorizationServerMetadata: Handler<'getOAuthAuthorization
 
 export const getJwks: Handler<'getJwks'> = async (_request, context) => {
   const { keys } = await context.keys.jwks();
-  return { status: 200, body: { keys: keys.map(publicMembers) }, headers: { 'Cache-Control': 'public, max-age=300' } };
+  return {
+    status: 200,
+    body: { keys: keys.map(publicMembers) },
+    headers: { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
+  };
 };
 
 /** Only the public members of a key, whatever else the stored JWK holds. */

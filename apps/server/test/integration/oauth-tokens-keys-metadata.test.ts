@@ -34,7 +34,13 @@ import {
 import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
 import { startAppAtIssuer } from '../support/own-url-app.js';
-import type { TestApp } from '../support/test-app.js';
+import {
+  ADMIN_CLIENT_ID,
+  ADMIN_CLIENT_SECRET,
+  createTestDatabase,
+  startTestAppOn,
+  type TestApp,
+} from '../support/test-app.js';
 
 const SECRET = 'metadata-secret-0123456789';
 
@@ -249,6 +255,41 @@ for (const dialect of DIALECTS) {
       const published = (await fetchJwks(t)).keys.map((k) => k['kid']);
       expect(published).not.toContain(old.ES256);
       expect(published).toEqual(expect.arrayContaining([old.RS256, next.RS256, next.ES256]));
+    });
+
+    test('I4: a database in use that gains its first ES256 key publishes it first; RS256 signs access tokens meanwhile', async () => {
+      // A database from before access tokens moved to ES256: it holds an RS256 key only.
+      const database = await createTestDatabase(dialect);
+      const before = await startTestAppOn(database.url, { dialect });
+      await before.running.context.db.deleteFrom('signing_keys').where('algorithm', '=', 'ES256').execute();
+      const rsaKid = (await before.running.context.keys.signingKey('RS256')).kid;
+      await before.close();
+      const upgraded = await startTestAppOn(database.url, { dialect, onClose: database.drop });
+      try {
+        const keys = upgraded.running.context.keys;
+        const [ecKey] = (await keys.jwks()).keys.filter((k) => k.alg === 'ES256');
+        expect(ecKey).toBeDefined();
+        expect((await fetchJwks(upgraded)).keys.map((k) => k['kid'])).toEqual(
+          expect.arrayContaining([rsaKid, ecKey?.kid]),
+        );
+        // Published, but a verifier may hold the old JWKS for its max-age: the RS256 key still signs access tokens.
+        const during = await upgraded.adminToken();
+        expect(jwtHeader(during)).toMatchObject({ alg: 'RS256', kid: rsaKid });
+        expect((await upgraded.as(during).GET('/v1/buyers')).response.status).toBe(200);
+        // Once the JWKS max-age has passed, the ES256 key signs.
+        await upgraded.running.context.db
+          .updateTable('signing_keys')
+          .set({ activates_at: new Date(Date.now() - 1000).toISOString() })
+          .where('algorithm', '=', 'ES256')
+          .execute();
+        await keys.reload();
+        const after = await upgraded.token(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
+        expect(jwtHeader(after)).toMatchObject({ alg: 'ES256', kid: ecKey?.kid });
+        for (const token of [during, after])
+          expect((await upgraded.as(token).GET('/v1/buyers')).response.status).toBe(200);
+      } finally {
+        await upgraded.close();
+      }
     });
 
     test('I5: the issuer is the configured constant; forged Host headers change nothing', async () => {
