@@ -135,14 +135,19 @@ async function assignmentRow(db: Kysely<Database>, target: AssignmentTarget, loc
   if (userGroupId) {
     const group = await findUserGroup(db, buyerId, userGroupId, lock);
     if (!group) throw notFound('UserGroup', userGroupId);
-    return { ...base, group_uid: group.uid, user_uid: null, level_key: `group:${group.uid}` };
+    return {
+      ...base,
+      group_uid: group.uid,
+      user_uid: null,
+      level_key: `${profiles.levelKeys.groupPrefix}${group.uid}`,
+    };
   }
   if (userId) {
     const user = await findUser(db, buyerId, userId, lock);
     if (!user) throw notFound('User', userId);
-    return { ...base, group_uid: null, user_uid: user.uid, level_key: `user:${user.uid}` };
+    return { ...base, group_uid: null, user_uid: user.uid, level_key: `${profiles.levelKeys.userPrefix}${user.uid}` };
   }
-  return { ...base, group_uid: null, user_uid: null, level_key: 'buyer' };
+  return { ...base, group_uid: null, user_uid: null, level_key: profiles.levelKeys.buyer };
 }
 
 export const listSecurityProfileAssignments: Handler<'listSecurityProfileAssignments'> = async (

@@ -7,6 +7,16 @@ import { fetchList, type ListOptions } from '../list/list-request.js';
 export type SecurityProfileRow = Selectable<SecurityProfilesTable>;
 export type AssignmentRow = Selectable<SecurityProfileAssignmentsTable>;
 
+/**
+ * An assignment's level as one key, unique per profile and buyer (NULLs never collide in a unique constraint, this
+ * does): `buyer`, or the prefix and uid of the group or user. Index (buyer_id, level_key) finds a user's profiles by it.
+ */
+export const levelKeys = {
+  buyer: 'buyer',
+  groupPrefix: 'group:',
+  userPrefix: 'user:',
+} as const;
+
 export async function findSecurityProfile(db: Kysely<Database>, id: string): Promise<SecurityProfileRow | undefined> {
   return db.selectFrom('security_profiles').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -56,7 +66,7 @@ export async function listAssignments(
   if (filter.userId !== undefined) query = query.where('u.id', '=', filter.userId);
   if (filter.level === 'User') query = query.where('a.user_uid', 'is not', null);
   if (filter.level === 'Group') query = query.where('a.group_uid', 'is not', null);
-  if (filter.level === 'Company') query = query.where('a.level_key', '=', 'buyer');
+  if (filter.level === 'Company') query = query.where('a.level_key', '=', levelKeys.buyer);
   for (const column of ['a.security_profile_id', 'a.buyer_id', 'g.id', 'u.id']) {
     query = query.orderBy(sql`${dialect.binaryText(sql.ref(column))} asc nulls first`);
   }
