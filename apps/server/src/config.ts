@@ -26,6 +26,11 @@ export interface Config {
   metricsToken: string | null;
   /** How long a shutdown waits for in-flight requests before closing their connections, in seconds. */
   shutdownGraceSeconds: number;
+  /**
+   * The users' xp paths (dotted, e.g. `Region`, `Address.Country`) that list filters find through an index: the
+   * server keeps one index per path, building those added and dropping those removed when it starts.
+   */
+  userXpIndexes: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters long.');
   }
   const shutdownGraceSeconds = parseCount('SHUTDOWN_GRACE_SECONDS', env['SHUTDOWN_GRACE_SECONDS'], 10);
+  const userXpIndexes = parseXpPaths('USER_XP_INDEXES', env['USER_XP_INDEXES']);
   return {
     port,
     databaseUrl: dialect === 'sqlite' && databaseUrl !== ':memory:' ? path.resolve(databaseUrl) : databaseUrl,
@@ -82,7 +88,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins,
     metricsToken,
     shutdownGraceSeconds,
+    userXpIndexes,
   };
+}
+
+/** Each index slows every write of a user a little; a handful of paths is what filters need. */
+const MAX_XP_INDEXES = 16;
+
+/** A comma list of dotted xp paths whose segments are plain names (they become part of SQL text and index names). */
+function parseXpPaths(name: string, value: string | undefined): string[] {
+  const paths = [
+    ...new Set(
+      (nonEmpty(value) ?? '')
+        .split(',')
+        .map((entry) => entry.trim().replace(/^xp\./, ''))
+        .filter((entry) => entry !== ''),
+    ),
+  ];
+  for (const entry of paths) {
+    if (!/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,4}$/.test(entry)) {
+      throw new ConfigError(
+        `${name} entries must be xp paths such as Region or Address.Country (letters, digits, - and _, at most five levels), not "${entry}".`,
+      );
+    }
+  }
+  if (paths.length > MAX_XP_INDEXES) throw new ConfigError(`${name} may name at most ${MAX_XP_INDEXES} paths.`);
+  return paths;
 }
 
 /** A comma list of exact origins (`https://shop.example.com`); a wildcard would let any site read the API's answers. */

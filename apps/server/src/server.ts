@@ -8,6 +8,7 @@ import { type AdminClientOutcome, ensureAdminClient } from './bootstrap/admin-cl
 import type { Config } from './config.js';
 import { createDb } from './db/create-db.js';
 import { migrateToLatest } from './db/migrate.js';
+import { syncXpIndexes } from './db/xp-indexes.js';
 import { InMemoryFailureLimiter } from './oauth/failure-limiter.js';
 import { createHttpMetrics } from './observability/http-metrics.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -32,6 +33,7 @@ export async function startServer(
   let keysReady: Promise<void> = Promise.resolve();
   try {
     await migrateToLatest(handle.db, handle.dialect);
+    await syncXpIndexes(handle, config.userXpIndexes, logger);
     const keys = new SigningKeys(handle.db);
     // A first start generates the signing keys on the thread pool (an RSA key pair costs hundreds of milliseconds):
     // the app is built meanwhile, and nothing listens before the keys are there.

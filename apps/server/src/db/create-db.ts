@@ -23,7 +23,8 @@ export interface DialectCapabilities {
   name: Dialect;
   /**
    * The text at a JSON path inside a JSON text column (null when missing or JSON null). Booleans read `true`/`false`
-   * and numbers their JSON spelling on both dialects.
+   * and numbers their JSON spelling on both dialects. The path is a bound parameter, except for the paths the
+   * database indexes (`indexedJsonPaths`): an expression index matches only a query that spells its path out.
    */
   jsonText(column: string, path: readonly string[]): RawBuilder<string | null>;
   /** The JSON type at a path: `string`, `number`, `boolean`, `object`, `array`, `null`, or SQL null when missing. */
@@ -40,6 +41,8 @@ export interface DialectCapabilities {
   ascendingIndexKey(column: string, text?: boolean): RawBuilder<unknown>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /** The names of `table`'s indexes that start with `prefix`. */
+  indexNames(db: Kysely<Database>, table: string, prefix: string): Promise<string[]>;
   /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
   refreshStatistics(db: Kysely<Database>): Promise<void>;
   /**
@@ -80,21 +83,29 @@ export interface DatabaseHandle {
  * restart, an administrator terminating them): the pool replaces them, but without a listener Node would crash.
  */
 export function createDb(
-  config: Pick<Config, 'databaseUrl' | 'dialect'>,
+  config: Pick<Config, 'databaseUrl' | 'dialect'> & Partial<Pick<Config, 'userXpIndexes'>>,
   onIdleClientError: (error: Error) => void = () => {},
   options: { bulkLoad?: boolean } = {},
 ): DatabaseHandle {
+  const indexedJsonPaths = new Set(config.userXpIndexes ?? []);
   return config.dialect === 'postgres'
-    ? createPostgres(config.databaseUrl, onIdleClientError)
-    : createSqlite(config.databaseUrl, options.bulkLoad ?? false);
+    ? createPostgres(config.databaseUrl, onIdleClientError, indexedJsonPaths)
+    : createSqlite(config.databaseUrl, options.bulkLoad ?? false, indexedJsonPaths);
 }
+
+/**
+ * A JSON path as SQL: inlined (`literal`, from configuration) when an index is built on it, otherwise bound, so that
+ * no text from a request ever becomes SQL text.
+ */
+const jsonPathSql = (jsonPath: readonly string[], indexed: ReadonlySet<string>, literal: string, bound: unknown) =>
+  indexed.has(jsonPath.join('.')) ? sql.lit(literal) : sql`${bound}`;
 
 /** Page cache for bulk loads: a million users' indexes stay in memory instead of being re-read page by page. */
 const BULK_LOAD_CACHE_KIB = 512 * 1024;
 /** WAL pages (4 KiB) a bulk load writes before a checkpoint copies them into the database file. */
 const BULK_LOAD_CHECKPOINT_PAGES = 10_000;
 
-function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
+function createSqlite(file: string, bulkLoad: boolean, indexedJsonPaths: ReadonlySet<string>): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
@@ -120,8 +131,10 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   // compare lower(column) with a value lowered in JavaScript, so both dialects must fold the same way.
   database.function('lower', { deterministic: true }, lowerLikeJavaScript);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  const sqlitePath = (jsonPath: readonly string[]) =>
-    `$${jsonPath.map((p) => `."${p.replaceAll('"', '""')}"`).join('')}`;
+  const sqlitePath = (jsonPath: readonly string[]) => {
+    const text = `$${jsonPath.map((p) => `."${p.replaceAll('"', '""')}"`).join('')}`;
+    return jsonPathSql(jsonPath, indexedJsonPaths, text, text);
+  };
   return {
     db,
     dialect: {
@@ -146,6 +159,11 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      indexNames: async (db, table, prefix) => {
+        const rows = await sql<{ name: string }>`select name from sqlite_master
+          where type = 'index' and tbl_name = ${table} and substr(name, 1, ${prefix.length}) = ${prefix}`.execute(db);
+        return rows.rows.map((row) => row.name);
+      },
       // After a bulk load, full statistics: the sampled ones (analysis_limit) see only the first rows of each index,
       // so with one large buyer they take `buyer_id = ?` and `lower(last_name) = ?` for a thousand rows each, and
       // the planner walks a million-row buyer to avoid sorting 20,000 matches.
@@ -175,25 +193,40 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   };
 }
 
-function createPostgres(url: string, onIdleClientError: (error: Error) => void): DatabaseHandle {
+function createPostgres(
+  url: string,
+  onIdleClientError: (error: Error) => void,
+  indexedJsonPaths: ReadonlySet<string>,
+): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', onIdleClientError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const postgresPath = (jsonPath: readonly string[]) => {
+    const literal = `{${jsonPath.map((p) => `"${p.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+    return sql`${jsonPathSql(jsonPath, indexedJsonPaths, literal, jsonPath)}::text[]`;
+  };
   return {
     db,
     dialect: {
       name: 'postgres',
-      jsonText: (column, jsonPath) => sql<string | null>`(${sql.ref(column)}::jsonb #>> ${jsonPath})`,
-      jsonType: (column, jsonPath) => sql<string | null>`jsonb_typeof(${sql.ref(column)}::jsonb #> ${jsonPath})`,
+      jsonText: (column, jsonPath) => sql<string | null>`(${sql.ref(column)}::jsonb #>> ${postgresPath(jsonPath)})`,
+      jsonType: (column, jsonPath) =>
+        sql<string | null>`jsonb_typeof(${sql.ref(column)}::jsonb #> ${postgresPath(jsonPath)})`,
       // The cast sits inside the CASE so that a string at the path is never cast (it would fail the query).
       jsonNumber: (column, jsonPath) =>
-        sql<number | null>`(case when jsonb_typeof(${sql.ref(column)}::jsonb #> ${jsonPath}) = 'number'
-          then (${sql.ref(column)}::jsonb #>> ${jsonPath})::double precision end)`,
+        sql<number | null>`(case when jsonb_typeof(${sql.ref(column)}::jsonb #> ${postgresPath(jsonPath)}) = 'number'
+          then (${sql.ref(column)}::jsonb #>> ${postgresPath(jsonPath)})::double precision end)`,
       // The database's collation may be linguistic (en_US sorts 'b' before 'C'); "C" orders by code point like SQLite.
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
       ascendingIndexKey: (column, text = true) =>
         text ? sql`${sql.ref(column)} collate "C" asc nulls first` : sql`${sql.ref(column)} asc nulls first`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
+      indexNames: async (db, table, prefix) => {
+        const rows = await sql<{ indexname: string }>`select indexname from pg_indexes
+          where schemaname = current_schema() and tablename = ${table}
+            and left(indexname, ${prefix.length}) = ${prefix}`.execute(db);
+        return rows.rows.map((row) => row.indexname);
+      },
       // VACUUM also merges the GIN indexes' pending lists, which a bulk load fills and every search would otherwise
       // read in full, and marks pages all-visible so that counts can read indexes alone.
       refreshStatistics: async (db) => {

@@ -64,6 +64,18 @@ describe('loadConfig', () => {
     }
   });
 
+  test('USER_XP_INDEXES is a comma list of dotted xp paths of plain names, at most sixteen', () => {
+    expect(loadConfig({}).userXpIndexes).toEqual([]);
+    expect(loadConfig({ USER_XP_INDEXES: ' Region, xp.Address.Country ,Region' }).userXpIndexes).toEqual([
+      'Region',
+      'Address.Country',
+    ]);
+    const seventeen = Array.from({ length: 17 }, (_, i) => `P${i}`).join(',');
+    for (const bad of ["Region'--", 'a..b', 'Address.', 'x y', 'a.b.c.d.e.f', seventeen]) {
+      expect(() => loadConfig({ USER_XP_INDEXES: bad }), bad).toThrow(ConfigError);
+    }
+  });
+
   test('METRICS_TOKEN must be long enough to be a secret', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
     expect(loadConfig({ METRICS_TOKEN: 'a-long-metrics-token' }).metricsToken).toBe('a-long-metrics-token');
