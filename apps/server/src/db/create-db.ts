@@ -40,6 +40,11 @@ export interface DialectCapabilities {
   ascendingIndexKey(column: string, text?: boolean): RawBuilder<unknown>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
+  /** The CREATE INDEX statements of those of `names` that exist, as the database reports them. */
+  indexDefinitions(
+    db: Kysely<Database>,
+    names: readonly string[],
+  ): Promise<Array<{ name: string; definition: string }>>;
   /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
   refreshStatistics(db: Kysely<Database>): Promise<void>;
   /**
@@ -146,6 +151,11 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
         error instanceof Error &&
         'code' in error &&
         (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+      indexDefinitions: async (db, names) => {
+        const found = await sql<{ name: string; definition: string }>`select name, sql as definition
+          from sqlite_schema where type = 'index' and name in (${sql.join(names)})`.execute(db);
+        return found.rows;
+      },
       // After a bulk load, full statistics: the sampled ones (analysis_limit) see only the first rows of each index,
       // so with one large buyer they take `buyer_id = ?` and `lower(last_name) = ?` for a thousand rows each, and
       // the planner walks a million-row buyer to avoid sorting 20,000 matches.
@@ -194,6 +204,11 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
       ascendingIndexKey: (column, text = true) =>
         text ? sql`${sql.ref(column)} collate "C" asc nulls first` : sql`${sql.ref(column)} asc nulls first`,
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
+      indexDefinitions: async (db, names) => {
+        const found = await sql<{ name: string; definition: string }>`select indexname as name, indexdef as definition
+          from pg_indexes where schemaname = current_schema() and indexname in (${sql.join(names)})`.execute(db);
+        return found.rows;
+      },
       // VACUUM also merges the GIN indexes' pending lists, which a bulk load fills and every search would otherwise
       // read in full, and marks pages all-visible so that counts can read indexes alone.
       refreshStatistics: async (db) => {
