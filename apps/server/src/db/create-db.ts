@@ -311,6 +311,12 @@ function insertRowByRow(
     return rows.map((row) => insert.run(columns.map((column) => row[column])).changes > 0);
   }
   database.exec(`drop trigger ${quoteId(index.trigger)}`);
+  // FTS5 writes its pending index data out as a new segment whenever it exceeds `hashsize` (1 MB by default), and
+  // automerge merges those segments again and again: a batch's trigrams (about 8 MB for 25,000 users) held until the
+  // commit make one segment per batch, a fifth less FTS5 work. Stored with the table; it bounds memory only.
+  database.exec(
+    `insert into ${quoteId(index.table)} (${quoteId(index.table)}, rank) values ('hashsize', ${FTS_BULK_HASH_BYTES})`,
+  );
   try {
     // Prepared after the drop: statements prepared before a schema change are compiled again on first use.
     const insert = prepareInsert();
@@ -328,6 +334,9 @@ function insertRowByRow(
     database.exec(index.triggerSql);
   }
 }
+
+/** Pending FTS5 index data a transaction may hold before writing a segment; a batch of bulk-loaded users fits. */
+const FTS_BULK_HASH_BYTES = 64 * 1024 * 1024;
 
 /**
  * `table`'s substring index as createTrigramTable made it: the FTS5 table, the columns it indexes (its own, named
