@@ -5,14 +5,24 @@ import { seedUsers } from './bulk/seed.js';
 import { formatOf, readRecords, type SourceItem } from './bulk/sources.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DatabaseHandle } from './db/create-db.js';
+import { buildDeferredIndexes, deferIndexes } from './db/deferred-indexes.js';
 import { migrateToLatest } from './db/migrate.js';
 
 /** The longest an access or ID token lives: AccessTokenDuration is at most 600 minutes (openapi.yaml). */
 export const MAX_TOKEN_LIFETIME_SECONDS = 600 * 60;
 
+/** Below this many records, building the deferrable indexes again costs more than keeping them up to date. */
+const AUTO_DEFER_MIN_RECORDS = 10_000;
+/** A user record's size in an import file, roughly, to estimate how many records a file holds. */
+const TYPICAL_RECORD_BYTES = 150;
+
+type IndexMode = 'auto' | 'defer' | 'keep';
+const indexMode = (value: string | undefined): IndexMode | null =>
+  value === undefined ? 'auto' : value === 'auto' || value === 'defer' || value === 'keep' ? value : null;
+
 export const CLI_USAGE = `Usage: usher rotate-keys [--activate-in SECONDS]
-       usher import FILE [--format ndjson|csv] [--buyer ID] [--batch N]
-       usher seed --users N [--buyer ID] [--seed S] [--batch N]
+       usher import FILE [--format ndjson|csv] [--buyer ID] [--batch N] [--indexes auto|defer|keep]
+       usher seed --users N [--buyer ID] [--seed S] [--batch N] [--indexes auto|defer|keep]
 
   rotate-keys   Adds a new signing key of each algorithm (ES256 for access tokens, RS256 for ID tokens). They are
                 published in the JWKS at once and sign from SECONDS on (default 0). Publish ahead of use (e.g.
@@ -20,16 +30,22 @@ export const CLI_USAGE = `Usage: usher rotate-keys [--activate-in SECONDS]
                 Older keys keep verifying the tokens they signed; a key superseded by a newer one of its algorithm
                 for longer than the longest token lifetime (10 hours) is retired from the JWKS.
   import        Imports buyers and users from NDJSON (one JSON object a line) or CSV (a header row of field names),
-                streaming, N records a transaction (default 5000). Fields are the API's (ID, Username, FirstName,
+                streaming, N records a transaction (default 25000). Fields are the API's (ID, Username, FirstName,
                 LastName, Email, Phone, Active, TermsAccepted, Password, xp); a record with Type "Buyer" is a buyer
                 (ID, Name, Active, xp), any other is a user of its BuyerID or of --buyer. Rejected records are
                 listed with their line number and reason; the rest are imported.
   seed          Generates N realistic users (deterministic for a given --seed, default 1) in buyer ID (default
                 "demo", created when missing). IDs are user-0001…; seeding again reports them as existing.
+  --indexes     defer: drops the users indexes that only speed up lists (sorts, filters) and builds them once at
+                the end; lists answer the same meanwhile, more slowly. keep: maintains them row by row. auto (the
+                default): defers when at least ${AUTO_DEFER_MIN_RECORDS.toLocaleString('en')} records are expected (for a file, ${TYPICAL_RECORD_BYTES} bytes a
+                record) and at least a quarter as many as the users already stored.
 
 All commands use DATABASE_URL like the server and migrate the database first.`;
 
-const DEFAULT_BATCH = 5000;
+// Fewer, larger transactions: each commit writes the pages its rows touched in the unique and substring indexes, and
+// every FTS5 segment it adds must be merged later.
+const DEFAULT_BATCH = 25_000;
 
 /** Options after the command: `--name value` pairs from `allowed`, plus positional arguments. */
 function parseOptions(args: readonly string[], allowed: readonly string[]) {
@@ -75,31 +91,40 @@ export async function runCli(
     if (!parsed || parsed.positional.length > 0 || activateInSeconds === null) return usage();
     run = (handle) => rotateKeys(handle, activateInSeconds, write);
   } else if (command === 'import') {
-    const parsed = parseOptions(rest, ['--format', '--buyer', '--batch']);
+    const parsed = parseOptions(rest, ['--format', '--buyer', '--batch', '--indexes']);
     const file = parsed?.positional[0];
     const format = parsed?.options.get('--format') ?? (file ? formatOf(file) : undefined);
     const batchSize = wholeNumber(parsed?.options.get('--batch') ?? String(DEFAULT_BATCH), 1);
-    if (!parsed || !file || parsed.positional.length !== 1 || batchSize === null) return usage();
+    const indexes = indexMode(parsed?.options.get('--indexes'));
+    if (!parsed || !file || parsed.positional.length !== 1 || batchSize === null || indexes === null) return usage();
     if (format !== 'ndjson' && format !== 'csv') return usage();
     if (!fs.existsSync(file)) {
       write(`usher: ${file} does not exist.`);
       return 2;
     }
     const defaultBuyerId = parsed.options.get('--buyer') ?? null;
-    run = (handle) =>
-      importRecords(handle, readRecords(file, format), { batchSize, defaultBuyerId, label: file }, write, progress);
+    const expected = fs.statSync(file).size / TYPICAL_RECORD_BYTES;
+    run = async (handle) => {
+      const defer = await shouldDefer(handle, indexes, expected);
+      const options = { batchSize, defaultBuyerId, label: file, deferIndexes: defer };
+      return importRecords(handle, readRecords(file, format), options, write, progress);
+    };
   } else if (command === 'seed') {
-    const parsed = parseOptions(rest, ['--users', '--buyer', '--seed', '--batch']);
+    const parsed = parseOptions(rest, ['--users', '--buyer', '--seed', '--batch', '--indexes']);
     const count = wholeNumber(parsed?.options.get('--users'), 1);
     const seed = wholeNumber(parsed?.options.get('--seed') ?? '1', 0);
     const batchSize = wholeNumber(parsed?.options.get('--batch') ?? String(DEFAULT_BATCH), 1);
     const buyerId = parsed?.options.get('--buyer') ?? 'demo';
+    const indexes = indexMode(parsed?.options.get('--indexes'));
     if (!parsed || parsed.positional.length > 0 || count === null || seed === null || batchSize === null) {
       return usage();
     }
+    if (indexes === null) return usage();
     run = async (handle) => {
+      const defer = await shouldDefer(handle, indexes, count);
       const records = seededRecords(handle.db, buyerId, count, seed);
-      return importRecords(handle, records, { batchSize, defaultBuyerId: buyerId, label: 'seed' }, write, progress);
+      const options = { batchSize, defaultBuyerId: buyerId, label: 'seed', deferIndexes: defer };
+      return importRecords(handle, records, options, write, progress);
     };
   } else {
     return usage();
@@ -137,6 +162,17 @@ async function rotateKeys(handle: DatabaseHandle, activateInSeconds: number, wri
   return 0;
 }
 
+/** Whether a load of about `expected` records defers the speed-only indexes (see the usage, --indexes). */
+async function shouldDefer(handle: DatabaseHandle, mode: IndexMode, expected: number): Promise<boolean> {
+  if (mode !== 'auto') return mode === 'defer';
+  if (expected < AUTO_DEFER_MIN_RECORDS) return false;
+  const stored = await handle.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return expected >= Number(stored.n) / 4;
+}
+
 /** The seed buyer (when it does not exist yet) and then the generated users, as if read from a file. */
 async function* seededRecords(
   db: DatabaseHandle['db'],
@@ -158,7 +194,7 @@ async function* seededRecords(
 async function importRecords(
   handle: DatabaseHandle,
   source: AsyncIterable<SourceItem>,
-  options: { batchSize: number; defaultBuyerId: string | null; label: string },
+  options: { batchSize: number; defaultBuyerId: string | null; label: string; deferIndexes: boolean },
   write: (line: string) => void,
   progress: ((text: string) => void) | null,
 ): Promise<number> {
@@ -170,16 +206,25 @@ async function importRecords(
   });
   const rate = () => importer.counts.records / Math.max((performance.now() - started) / 1000, 0.001);
   let shownAt = 0;
-  for await (const item of source) {
-    if ('error' in item) importer.rejectUnreadable(item.line, item.error);
-    else await importer.add(item.line, item.record);
-    if (progress && performance.now() - shownAt > 250) {
-      shownAt = performance.now();
-      const { records, rejected } = importer.counts;
-      progress(`\r${records.toLocaleString('en')} records · ${rate().toFixed(0)}/s · ${rejected} rejected `);
+  if (options.deferIndexes) await deferIndexes(handle.db, handle.dialect);
+  try {
+    for await (const item of source) {
+      if ('error' in item) importer.rejectUnreadable(item.line, item.error);
+      else await importer.add(item.line, item.record);
+      if (progress && performance.now() - shownAt > 250) {
+        shownAt = performance.now();
+        const { records, rejected } = importer.counts;
+        progress(`\r${records.toLocaleString('en')} records · ${rate().toFixed(0)}/s · ${rejected} rejected `);
+      }
+    }
+    await importer.flush();
+  } finally {
+    // Also after a failure: what was stored is served, and should be served fast.
+    if (options.deferIndexes) {
+      progress?.('\rbuilding indexes… ');
+      await buildDeferredIndexes(handle.db);
     }
   }
-  await importer.flush();
   await handle.dialect.refreshStatistics(handle.db);
   progress?.('\n');
   const { records, buyers, users, rejected } = importer.counts;

@@ -166,6 +166,13 @@ export interface OAuthRevokedAccessTokensTable {
   expires_at: string;
 }
 
+/** An index a bulk load dropped and has yet to build again; see db/deferred-indexes.ts. */
+export interface DeferredIndexesTable {
+  name: string;
+  /** The CREATE INDEX statement, as the database reported it before the drop. */
+  definition: string;
+}
+
 export interface Database {
   buyers: BuyersTable;
   users: UsersTable;
@@ -183,4 +190,5 @@ export interface Database {
   api_clients: ApiClientsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
+  deferred_indexes: DeferredIndexesTable;
 }

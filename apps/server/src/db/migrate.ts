@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { DialectCapabilities } from './create-db.js';
 import type { Database } from './database.js';
+import { buildDeferredIndexes } from './deferred-indexes.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as users from './migrations/0002-users.js';
 import * as usersIndexes from './migrations/0003-users-indexes.js';
 import * as authorizationServer from './migrations/0004-authorization-server.js';
 import { usersListIndexes } from './migrations/0005-users-list-indexes.js';
 import { usersSortAndFilterIndexes } from './migrations/0006-users-sort-and-filter-indexes.js';
+import * as deferredIndexes from './migrations/0007-deferred-indexes.js';
 
 /**
  * Every migration, in order. A static list instead of a folder scan: it works the same from src under vitest
@@ -20,9 +22,13 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
   '0004-authorization-server': authorizationServer,
   '0005-users-list-indexes': usersListIndexes(dialect),
   '0006-users-sort-and-filter-indexes': usersSortAndFilterIndexes(dialect),
+  '0007-deferred-indexes': deferredIndexes,
 });
 
-/** Brings the schema to the latest version; safe to run on every start and from several instances at once. */
+/**
+ * Brings the schema to the latest version, and builds the indexes a bulk load that died left out, so that nothing
+ * serves with them missing. Safe to run on every start and from several instances at once.
+ */
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapabilities): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({ db, provider });
@@ -32,4 +38,5 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapa
     const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
   }
+  await buildDeferredIndexes(db);
 }

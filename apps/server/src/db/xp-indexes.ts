@@ -10,6 +10,9 @@ import type { DatabaseHandle } from './create-db.js';
 
 const PREFIX = 'users_xp_';
 
+/** Whether an index of users is one this module keeps for an xp path. */
+export const isXpIndex = (name: string): boolean => name.startsWith(PREFIX);
+
 /** A stable index name per path: readable, and distinct for paths that differ only in case or punctuation. */
 export function xpIndexName(path: string): string {
   const readable = path
@@ -27,7 +30,9 @@ export function xpIndexName(path: string): string {
 export async function syncXpIndexes(handle: DatabaseHandle, paths: readonly string[], logger: Logger): Promise<void> {
   const { db, dialect } = handle;
   const wanted = new Map(paths.map((path) => [xpIndexName(path), path]));
-  const existing = new Set(await dialect.indexNames(db, 'users', PREFIX));
+  const xpIndexNames = async () =>
+    new Set((await dialect.indexDefinitions(db, 'users')).map((index) => index.name).filter(isXpIndex));
+  const existing = await xpIndexNames();
   for (const name of existing) {
     if (wanted.has(name)) continue;
     logger.info('dropping an xp index no longer in USER_XP_INDEXES', { index: name });
@@ -46,7 +51,7 @@ export async function syncXpIndexes(handle: DatabaseHandle, paths: readonly stri
       await create.execute(db);
     } catch (error) {
       // Another instance starting at the same moment may have built it first.
-      if (!(await dialect.indexNames(db, 'users', name)).includes(name)) throw error;
+      if (!(await xpIndexNames()).has(name)) throw error;
     }
     logger.info('xp index ready', { path, index: name, ms: Date.now() - started });
   }

@@ -226,6 +226,8 @@ for (const dialect of DIALECTS) {
         ['import', path.join(dir, 'users.csv'), '--batch', '0'],
         ['seed'],
         ['seed', '--users', 'many'],
+        ['import', path.join(dir, 'users.csv'), '--indexes', 'sometimes'],
+        ['seed', '--users', '5', '--indexes', 'later'],
       ]) {
         const { code, lines } = await cli(...argv);
         expect(code, argv.join(' ')).toBe(2);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { xpIndexName } from '../../src/db/xp-indexes.js';
+import { isXpIndex, xpIndexName } from '../../src/db/xp-indexes.js';
 import { parseListQuery } from '../../src/list/list-query.js';
 import { filterList } from '../../src/list/list-sql.js';
 import { USER_LIST } from '../../src/users/users.mapper.js';
@@ -51,7 +51,10 @@ for (const dialect of DIALECTS) {
       for (const query of QUERIES) result[query] = await ids(t, query);
       return result;
     };
-    const indexNames = (t: TestApp) => t.running.context.dialect.indexNames(t.running.context.db, 'users', 'users_xp_');
+    const indexNames = async (t: TestApp) =>
+      (await t.running.context.dialect.indexDefinitions(t.running.context.db, 'users'))
+        .map((index) => index.name)
+        .filter(isXpIndex);
 
     beforeAll(async () => {
       database = await createTestDatabase(dialect);
