@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDb } from '../../src/db/create-db.js';
-import { DEFERRABLE_INDEXES } from '../../src/db/deferred-indexes.js';
+import { buildDeferredIndexes, DEFERRABLE_INDEXES, deferIndexes } from '../../src/db/deferred-indexes.js';
+import { xpIndexName } from '../../src/db/xp-indexes.js';
 import { usher } from '../support/cli.js';
 import { DIALECTS } from '../support/dialects.js';
 import { deferrableIndexState, writeSeededUsers } from '../support/import-files.js';
@@ -25,6 +26,7 @@ const QUERIES = [
   'pageSize=100&search=HAN&sortBy=ID',
   'pageSize=100&search=ne',
   'pageSize=100&ID=user-007',
+  'pageSize=100&xp.Region=EU',
 ];
 
 for (const dialect of DIALECTS) {
@@ -32,7 +34,8 @@ for (const dialect of DIALECTS) {
     let t: TestApp;
     let dir: string;
     beforeAll(async () => {
-      t = await startTestApp({ dialect });
+      // An xp index (USER_XP_INDEXES) is speed-only too, so a deferring load drops and rebuilds it like the others.
+      t = await startTestApp({ dialect, env: { USER_XP_INDEXES: 'Region' } });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usher-deferred-'));
     });
     afterAll(async () => {
@@ -74,6 +77,8 @@ for (const dialect of DIALECTS) {
       const handle = createDb({ databaseUrl: t.config.databaseUrl, dialect });
       try {
         expect(await deferrableIndexState(handle)).toEqual({ existing: [...DEFERRABLE_INDEXES].sort(), pending: [] });
+        const indexes = (await handle.dialect.indexDefinitions(handle.db, 'users')).map((index) => index.name);
+        expect(indexes).toContain(xpIndexName('Region'));
       } finally {
         await handle.close();
       }
@@ -81,6 +86,21 @@ for (const dialect of DIALECTS) {
         const want = await page('kept', query);
         expect(want.total, query).toBeGreaterThan(0);
         expect(await page('deferred', query), query).toEqual(want);
+      }
+    });
+
+    test('an xp index of USER_XP_INDEXES is deferred and built again with the others', async () => {
+      const handle = createDb({ databaseUrl: t.config.databaseUrl, dialect, userXpIndexes: ['Region'] });
+      const names = async () => (await handle.dialect.indexDefinitions(handle.db, 'users')).map((index) => index.name);
+      try {
+        await deferIndexes(handle.db, handle.dialect);
+        const pending = await handle.db.selectFrom('deferred_indexes').select('name').execute();
+        expect(pending.map((row) => row.name)).toContain(xpIndexName('Region'));
+        expect(await names()).not.toContain(xpIndexName('Region'));
+        expect(await buildDeferredIndexes(handle.db)).toBe(DEFERRABLE_INDEXES.length + 1);
+        expect(await names()).toContain(xpIndexName('Region'));
+      } finally {
+        await handle.close();
       }
     });
   });
