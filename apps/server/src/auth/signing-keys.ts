@@ -64,6 +64,9 @@ export class SigningKeys {
   #keys: LoadedKey[] = [];
   #loadedAt = 0;
 
+  #initializing: Promise<void> | null = null;
+  #initialized = false;
+
   constructor(db: Kysely<Database>) {
     this.#db = db;
   }
@@ -71,9 +74,24 @@ export class SigningKeys {
   /**
    * Loads the keys, creating the first one of each algorithm that has none. Instances starting together on one empty
    * database agree on one first key per algorithm: its kid is derived from a per-database value, so the first insert
-   * wins, the others' inserts change nothing, and every instance reads the winner back.
+   * wins, the others' inserts change nothing, and every instance reads the winner back. Signing, verifying, publishing
+   * and rotating wait for this, so a server may listen while a first start still generates keys. Calls share one run;
+   * after a failure the next call runs it again.
    */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    this.#initializing ??= this.#loadOrCreate().then(
+      () => {
+        this.#initialized = true;
+      },
+      (error: unknown) => {
+        this.#initializing = null;
+        throw error;
+      },
+    );
+    return this.#initializing;
+  }
+
+  async #loadOrCreate(): Promise<void> {
     await this.reload();
     const missing = ALGORITHMS.filter((alg) => !this.#keys.some((key) => key.alg === alg));
     if (missing.length === 0) return;
@@ -89,6 +107,8 @@ export class SigningKeys {
    * on. Returns the new kids.
    */
   async rotate(options: { activateInSeconds?: number } = {}): Promise<Record<JwsAlgorithm, string>> {
+    // A first key inserted after the rotated one would activate later, and sign instead of it.
+    await this.init();
     const kids = Object.fromEntries(ALGORITHMS.map((alg) => [alg, randomUUID()])) as Record<JwsAlgorithm, string>;
     await Promise.all(ALGORITHMS.map((alg) => this.#insert(alg, kids[alg], options.activateInSeconds ?? 0)));
     await this.reload();
@@ -172,11 +192,12 @@ export class SigningKeys {
 
   /** The key of `alg` that signs now: the newest whose activation time has come. */
   async signingKey(alg: JwsAlgorithm): Promise<SigningKey> {
+    if (!this.#initialized) await this.init();
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     const now = nowIso();
     const ofAlg = this.#keys.filter((k) => k.alg === alg);
     const key = ofAlg.find((k) => k.activatesAt <= now) ?? ofAlg.at(-1);
-    if (!key) throw new Error(`No ${alg} signing key: SigningKeys.init() was not called.`);
+    if (!key) throw new Error(`No ${alg} signing key.`);
     return key;
   }
 
@@ -185,6 +206,7 @@ export class SigningKeys {
    * here (another instance rotated).
    */
   async verificationKey(kid: string): Promise<VerificationKey | undefined> {
+    if (!this.#initialized) await this.init();
     let key = this.#keys.find((k) => k.kid === kid);
     if (!key && (await this.#reloadIfStale(MISS_RELOAD_INTERVAL_MS))) {
       key = this.#keys.find((k) => k.kid === kid);
@@ -194,6 +216,7 @@ export class SigningKeys {
 
   /** The JSON Web Key Set: every algorithm's keys. */
   async jwks(): Promise<{ keys: PublicJwk[] }> {
+    if (!this.#initialized) await this.init();
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     return { keys: this.#keys.map((k) => k.jwk) };
   }
