@@ -38,6 +38,11 @@ export interface DialectCapabilities {
    * every row.
    */
   ascendingIndexKey(column: string, text?: boolean): RawBuilder<unknown>;
+  /**
+   * Runs `migrate` (Kysely's Migrator on the db it is given) so that the migrations it applies commit together or not
+   * at all, and a failure it throws undoes them.
+   */
+  inMigrationTransaction(db: Kysely<Database>, migrate: (db: Kysely<Database>) => Promise<void>): Promise<void>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
   /** Refreshes the planner's statistics after a bulk load, so it knows how many rows a buyer holds. */
@@ -142,6 +147,20 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
       binaryText: (text) => sql<string | null>`${text}`,
       // Ascending already puts nulls first, and BINARY is the default collation.
       ascendingIndexKey: (column) => sql`${sql.ref(column)}`,
+      // Kysely's Migrator runs no transaction on SQLite, so each DDL statement committed alone: a sync to disk each
+      // (about sixty for a new database), and a crash midway left a half-made schema. SQLite's DDL is transactional,
+      // so one transaction on the migrator's connection makes it all or nothing, with one sync.
+      inMigrationTransaction: (db, migrate) =>
+        db.connection().execute(async (connection) => {
+          await sql`begin`.execute(connection);
+          try {
+            await migrate(connection);
+          } catch (error) {
+            await sql`rollback`.execute(connection);
+            throw error;
+          }
+          await sql`commit`.execute(connection);
+        }),
       isUniqueViolation: (error) =>
         error instanceof Error &&
         'code' in error &&
@@ -193,6 +212,8 @@ function createPostgres(url: string, onIdleClientError: (error: Error) => void):
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
       ascendingIndexKey: (column, text = true) =>
         text ? sql`${sql.ref(column)} collate "C" asc nulls first` : sql`${sql.ref(column)} asc nulls first`,
+      // Kysely's Migrator already applies the migrations in one transaction holding an advisory lock.
+      inMigrationTransaction: (db, migrate) => migrate(db),
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
       // VACUUM also merges the GIN indexes' pending lists, which a bulk load fills and every search would otherwise
       // read in full, and marks pages all-visible so that counts can read indexes alone.

@@ -25,11 +25,12 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
 /** Brings the schema to the latest version; safe to run on every start and from several instances at once. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapabilities): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
-  }
+  await dialect.inMigrationTransaction(db, async (connection) => {
+    const { error, results } = await new Migrator({ db: connection, provider }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
+    }
+  });
 }
