@@ -22,9 +22,16 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
   '0006-users-sort-and-filter-indexes': usersSortAndFilterIndexes(dialect),
 });
 
-/** Brings the schema to the latest version; safe to run on every start and from several instances at once. */
-export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapabilities): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
+/**
+ * Brings the schema to the latest version; safe to run on every start and from several instances at once. The
+ * pending migrations apply together or not at all. `migrations` is for tests.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: DialectCapabilities,
+  migrations: Record<string, Migration> = migrationsFor(dialect),
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
   await dialect.inMigrationTransaction(db, async (connection) => {
     const { error, results } = await new Migrator({ db: connection, provider }).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
