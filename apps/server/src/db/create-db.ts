@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
 
@@ -194,8 +195,14 @@ function createSqlite(file: string, bulkLoad: boolean): DatabaseHandle {
   };
 }
 
+/**
+ * pg, loaded only for a PostgreSQL database: on SQLite its modules were a tenth of the start-up's JavaScript. Required
+ * at run time (not bundled into dist/main.js), from this package's node_modules.
+ */
+const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
+
 function createPostgres(url: string, onIdleClientError: (error: Error) => void): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: 10 });
   pool.on('error', onIdleClientError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
