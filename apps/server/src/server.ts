@@ -30,14 +30,19 @@ export async function startServer(
   const handle = createDb(config, (error) =>
     logger.warn('database connection lost while idle; the pool replaces it', { error: error.message }),
   );
-  let keysReady: Promise<void> = Promise.resolve();
+  let keysCreated: Promise<void> = Promise.resolve();
   try {
     await migrateToLatest(handle.db, handle.dialect);
     await syncXpIndexes(handle, config.userXpIndexes, logger);
     const keys = new SigningKeys(handle.db);
-    // A first start generates the signing keys on the thread pool (an RSA key pair costs hundreds of milliseconds):
-    // the app is built meanwhile, and nothing listens before the keys are there.
-    keysReady = keys.init();
+    // A first start generates the signing keys on the thread pool (an RSA key pair costs hundreds of milliseconds of
+    // CPU, more on a busy machine): the server listens meanwhile, and a request that needs a key waits for them
+    // (SigningKeys does). A failure here is retried by the next such request.
+    keysCreated = keys.init().catch((error: unknown) => {
+      logger.error('creating the signing keys failed; the next request that needs one tries again', {
+        error: String(error),
+      });
+    });
     const secretPepper = await getOrCreateServerSecret(handle.db, 'client-secret-pepper');
     const failures = new InMemoryFailureLimiter(config.rateLimit);
     const context: AppContext = {
@@ -52,7 +57,6 @@ export async function startServer(
     };
     const adminClient = await ensureAdminClient(context);
     const app = createApp(context);
-    await keysReady;
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
@@ -75,12 +79,14 @@ export async function startServer(
           });
           server.closeIdleConnections();
         });
+        // Not before the key generation has settled, which may still be writing.
+        await keysCreated;
         await handle.close();
       },
     };
   } catch (error) {
-    // Not before the key generation has settled, which may still be writing (its own failure is the one thrown).
-    await keysReady.catch(() => undefined);
+    // Not before the key generation has settled, which may still be writing.
+    await keysCreated;
     await handle.close();
     throw error;
   }

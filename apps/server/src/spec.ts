@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { PARSED_SPEC_PATH, SPEC_PATH } from './repo-paths.js';
 
-/** The root openapi.yaml, resolved from this file (src/ and dist/ sit at the same depth). */
-export const SPEC_PATH = fileURLToPath(new URL('../../../openapi.yaml', import.meta.url));
+export { SPEC_PATH };
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -38,12 +37,11 @@ export interface OpenApiDocument {
 }
 
 /**
- * The spec as JSON, written next to the compiled code by `pnpm build`: parsing the YAML took a few hundred
- * milliseconds of every cold start, JSON takes one or two. Used only while its hash matches openapi.yaml, so a spec
- * edited after the build is parsed from the YAML as before (and from src, under the tests, there is no such file).
+ * The spec as JSON (PARSED_SPEC_PATH), written next to the compiled code by `pnpm build`: parsing the YAML took a few
+ * hundred milliseconds of every cold start, JSON takes one or two. Used only while its hash matches openapi.yaml, so
+ * a spec edited after the build is parsed from the YAML as before (and from src, under the tests, there is no such
+ * file).
  */
-export const PARSED_SPEC_PATH = fileURLToPath(new URL('./openapi.parsed.json', import.meta.url));
-
 interface ParsedSpec {
   sha256: string;
   spec: OpenApiDocument;

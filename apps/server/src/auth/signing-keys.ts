@@ -73,6 +73,9 @@ export class SigningKeys {
   #keys: LoadedKey[] = [];
   #loadedAt = 0;
 
+  #initializing: Promise<void> | null = null;
+  #initialized = false;
+
   constructor(db: Kysely<Database>) {
     this.#db = db;
   }
@@ -82,8 +85,23 @@ export class SigningKeys {
    * database agree on one first key per algorithm: its kid is derived from a per-database value, so the first insert
    * wins, the others' inserts change nothing, and every instance reads the winner back. A database that already has
    * keys (of another algorithm) gets the new ones published first: they sign once cached JWKS have expired.
+   * Signing, verifying, publishing and rotating wait for this, so a server may listen while a first start still
+   * generates keys. Calls share one run; after a failure the next call runs it again.
    */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    this.#initializing ??= this.#loadOrCreate().then(
+      () => {
+        this.#initialized = true;
+      },
+      (error: unknown) => {
+        this.#initializing = null;
+        throw error;
+      },
+    );
+    return this.#initializing;
+  }
+
+  async #loadOrCreate(): Promise<void> {
     await this.reload();
     const missing = ALGORITHMS.filter((alg) => !this.#keys.some((key) => key.alg === alg));
     if (missing.length === 0) return;
@@ -102,6 +120,8 @@ export class SigningKeys {
    * on. Returns the new kids.
    */
   async rotate(options: { activateInSeconds?: number } = {}): Promise<Record<JwsAlgorithm, string>> {
+    // A first key inserted after the rotated one would activate later, and sign instead of it.
+    await this.init();
     const kids = Object.fromEntries(ALGORITHMS.map((alg) => [alg, randomUUID()])) as Record<JwsAlgorithm, string>;
     await Promise.all(ALGORITHMS.map((alg) => this.#insert(alg, kids[alg], options.activateInSeconds ?? 0)));
     await this.reload();
@@ -188,6 +208,7 @@ export class SigningKeys {
    * activation first). If none has activated, the earliest to activate of the first algorithm with keys.
    */
   async signingKey(...algorithms: [JwsAlgorithm, ...JwsAlgorithm[]]): Promise<SigningKey> {
+    if (!this.#initialized) await this.init();
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     const now = nowIso();
     for (const alg of algorithms) {
@@ -198,7 +219,7 @@ export class SigningKeys {
       const pending = this.#keys.findLast((k) => k.alg === alg);
       if (pending) return pending;
     }
-    throw new Error(`No ${algorithms.join(' or ')} signing key: SigningKeys.init() was not called.`);
+    throw new Error(`No ${algorithms.join(' or ')} signing key.`);
   }
 
   /**
@@ -206,6 +227,7 @@ export class SigningKeys {
    * here (another instance rotated).
    */
   async verificationKey(kid: string): Promise<VerificationKey | undefined> {
+    if (!this.#initialized) await this.init();
     let key = this.#keys.find((k) => k.kid === kid);
     if (!key && (await this.#reloadIfStale(MISS_RELOAD_INTERVAL_MS))) {
       key = this.#keys.find((k) => k.kid === kid);
@@ -215,6 +237,7 @@ export class SigningKeys {
 
   /** The JSON Web Key Set: every algorithm's keys. */
   async jwks(): Promise<{ keys: PublicJwk[] }> {
+    if (!this.#initialized) await this.init();
     await this.#reloadIfStale(RELOAD_INTERVAL_MS);
     return { keys: this.#keys.map((k) => k.jwk) };
   }

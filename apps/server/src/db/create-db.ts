@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
 
@@ -39,6 +40,11 @@ export interface DialectCapabilities {
    * every row.
    */
   ascendingIndexKey(column: string, text?: boolean): RawBuilder<unknown>;
+  /**
+   * Runs `migrate` (Kysely's Migrator on the db it is given) so that the migrations it applies commit together or not
+   * at all, and a failure it throws undoes them.
+   */
+  inMigrationTransaction(db: Kysely<Database>, migrate: (db: Kysely<Database>) => Promise<void>): Promise<void>;
   /** True when `error` is a violation of a unique or primary-key constraint. */
   isUniqueViolation(error: unknown): boolean;
   /** The indexes of `table` (not those a constraint makes) with the CREATE INDEX statement each was made by. */
@@ -154,6 +160,20 @@ function createSqlite(file: string, bulkLoad: boolean, indexedJsonPaths: Readonl
       binaryText: (text) => sql<string | null>`${text}`,
       // Ascending already puts nulls first, and BINARY is the default collation.
       ascendingIndexKey: (column) => sql`${sql.ref(column)}`,
+      // Kysely's Migrator runs no transaction on SQLite, so each DDL statement committed alone: a sync to disk each
+      // (about sixty for a new database), and a crash midway left a half-made schema. SQLite's DDL is transactional,
+      // so one transaction on the migrator's connection makes it all or nothing, with one sync.
+      inMigrationTransaction: (db, migrate) =>
+        db.connection().execute(async (connection) => {
+          await sql`begin`.execute(connection);
+          try {
+            await migrate(connection);
+          } catch (error) {
+            await sql`rollback`.execute(connection);
+            throw error;
+          }
+          await sql`commit`.execute(connection);
+        }),
       isUniqueViolation: (error) =>
         error instanceof Error &&
         'code' in error &&
@@ -193,12 +213,18 @@ function createSqlite(file: string, bulkLoad: boolean, indexedJsonPaths: Readonl
   };
 }
 
+/**
+ * pg, loaded only for a PostgreSQL database: on SQLite its modules were a tenth of the start-up's JavaScript. Required
+ * at run time (not bundled into dist/main.js), from this package's node_modules.
+ */
+const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
+
 function createPostgres(
   url: string,
   onIdleClientError: (error: Error) => void,
   indexedJsonPaths: ReadonlySet<string>,
 ): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: 10 });
   pool.on('error', onIdleClientError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const postgresPath = (jsonPath: readonly string[]) => {
@@ -220,6 +246,8 @@ function createPostgres(
       binaryText: (text) => sql<string | null>`(${text} collate "C")`,
       ascendingIndexKey: (column, text = true) =>
         text ? sql`${sql.ref(column)} collate "C" asc nulls first` : sql`${sql.ref(column)} asc nulls first`,
+      // Kysely's Migrator already applies the migrations in one transaction holding an advisory lock.
+      inMigrationTransaction: (db, migrate) => migrate(db),
       isUniqueViolation: (error) => error instanceof Error && 'code' in error && error.code === '23505',
       indexDefinitions: async (db, table) => {
         const found = await sql<{

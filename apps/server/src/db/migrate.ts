@@ -27,16 +27,22 @@ export const migrationsFor = (dialect: DialectCapabilities): Record<string, Migr
 
 /**
  * Brings the schema to the latest version, and builds the indexes a bulk load that died left out, so that nothing
- * serves with them missing. Safe to run on every start and from several instances at once.
+ * serves with them missing. Safe to run on every start and from several instances at once. The pending migrations
+ * apply together or not at all. `migrations` is for tests.
  */
-export async function migrateToLatest(db: Kysely<Database>, dialect: DialectCapabilities): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
-  }
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: DialectCapabilities,
+  migrations: Record<string, Migration> = migrationsFor(dialect),
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  await dialect.inMigrationTransaction(db, async (connection) => {
+    const { error, results } = await new Migrator({ db: connection, provider }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      const cause = error instanceof Error ? error : new Error(String(error ?? 'unknown error'));
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause.message}`, { cause });
+    }
+  });
   await buildDeferredIndexes(db);
 }

@@ -1,12 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { ApiError } from '../http/errors.js';
-import { loadSpec, SPEC_PATH } from '../spec.js';
-
-/** The site `@usher/docs` builds (apps/docs/dist), resolved from this file (src/ and dist/ sit at the same depth). */
-export const DOCS_DIR = fileURLToPath(new URL('../../../docs/dist/', import.meta.url));
+import { DOCS_DIR, SPEC_PATH } from '../repo-paths.js';
+import { loadSpec } from '../spec.js';
 
 /**
  * The page may load nothing from elsewhere: its script and styles are inline, and the spec is embedded. The policy

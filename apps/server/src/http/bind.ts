@@ -132,8 +132,8 @@ export function bindOperations(app: express.Express, context: AppContext, option
   const operations = specOperations(options.spec);
   assertHandlerCoverage(operations, options.handlers);
   const validator = OpenApiValidator.middleware({
-    // The validator rewrites parts of the document it is given; hand it its own copy.
-    apiSpec: structuredClone(options.spec) as never,
+    // The validator rewrites parts of the document, but only of its own deep copy (it clones apiSpec first).
+    apiSpec: options.spec as never,
     validateRequests: { allowUnknownQueryParameters: false, removeAdditional: true, coerceTypes: true },
     validateResponses: options.validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,

@@ -261,6 +261,7 @@ for (const dialect of DIALECTS) {
       // A database from before access tokens moved to ES256: it holds an RS256 key only.
       const database = await createTestDatabase(dialect);
       const before = await startTestAppOn(database.url, { dialect });
+      await before.running.context.keys.init();
       await before.running.context.db.deleteFrom('signing_keys').where('algorithm', '=', 'ES256').execute();
       const rsaKid = (await before.running.context.keys.signingKey('RS256')).kid;
       await before.close();

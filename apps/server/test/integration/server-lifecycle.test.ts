@@ -47,6 +47,35 @@ for (const dialect of DIALECTS) {
       expect(second.adminClient.kind).toBe('none');
     });
 
+    test('a first start listens before its signing keys exist; the JWKS and a token asked at once wait for them', async () => {
+      const db = await createTestDatabase(dialect);
+      cleanups.push(() => db.drop());
+      const running = await start({
+        DATABASE_URL: db.url,
+        ADMIN_CLIENT_ID: 'ops',
+        ADMIN_CLIENT_SECRET: 'ops-secret-0123456789',
+      });
+      const [jwks, token] = await Promise.all([
+        fetch(`${running.url}/oauth/jwks`).then(async (res) => ({
+          status: res.status,
+          body: (await res.json()) as { keys: Array<{ alg: string }> },
+        })),
+        tokenFor(running.url, 'ops', 'ops-secret-0123456789'),
+      ]);
+      expect(jwks.status).toBe(200);
+      expect(jwks.body.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(token.status).toBe(200);
+    });
+
+    test('on a first start /healthz answers ready only once the signing keys exist', async () => {
+      const db = await createTestDatabase(dialect);
+      cleanups.push(() => db.drop());
+      const running = await start({ DATABASE_URL: db.url });
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      const stored = await running.context.db.selectFrom('signing_keys').select('algorithm').execute();
+      expect(stored.map((key) => key.algorithm).sort()).toEqual(['ES256', 'RS256']);
+    });
+
     test('a restart keeps data, and tokens issued before it stay valid (keys live in the database)', async () => {
       const db = await createTestDatabase(dialect);
       cleanups.push(() => db.drop());

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Readiness check
-         * @description Answers 200 once the server is ready and its database answers; 503 otherwise. Needs no token.
+         * @description Answers 200 once the server is ready (its signing keys exist, so it can issue tokens) and its database answers; 503 otherwise. On the first start of an empty database the answer waits for the keys being generated. Needs no token.
          */
         get: operations["getHealth"];
         put?: never;
@@ -1481,7 +1481,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The server and its database are ready. */
+            /** @description The server, its signing keys and its database are ready. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,7 +1496,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description The database does not answer. */
+            /** @description The database does not answer, or the signing keys could not be generated. */
             503: {
                 headers: {
                     [name: string]: unknown;

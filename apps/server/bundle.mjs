@@ -1,0 +1,28 @@
+// Bundles the two entry points, dist/main.js (the server) and dist/cli.js (usher), over tsc's output of the same
+// names: Node then reads and compiles one file instead of resolving and loading some seven hundred modules, about a
+// third of a cold start. Tests import src/ and are unaffected. Native better-sqlite3, and pg-native (which pg only
+// requires when asked to), stay outside and load from node_modules.
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const here = import.meta.dirname;
+
+await build({
+  absWorkingDir: here,
+  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', 'pg-native'],
+  // The CommonJS dependencies call require() (Node's built-ins, the externals): an ES module has none of its own.
+  banner: {
+    js: "import { createRequire as usherCreateRequire } from 'node:module';\nconst require = usherCreateRequire(import.meta.url);",
+  },
+  // For `node --enable-source-maps`; the sources themselves stay in src/.
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+process.stdout.write(`bundled ${path.join('dist', 'main.js')} and ${path.join('dist', 'cli.js')}\n`);
