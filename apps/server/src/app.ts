@@ -1,10 +1,10 @@
 import express from 'express';
 import type { AppContext } from './app-context.js';
-import { docsRouter } from './docs/docs.routes.js';
+import { docsRouter, isDocsPath } from './docs/docs.routes.js';
 import { bindOperations, unmatchedRoute } from './http/bind.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { handlers } from './http/handlers.js';
-import { corsPolicy, reenterRequestContext, requestContext, securityHeaders } from './http/hardening.js';
+import { requestFrontDoor } from './http/hardening.js';
 import { loadSpec } from './spec.js';
 
 /** Builds the Express app for a context; does not listen (main.ts and tests do). */
@@ -22,15 +22,13 @@ export function createApp(context: AppContext): express.Express {
       next();
     });
   }
-  app.use(requestContext(context.logger, context.metrics));
-  app.use(...securityHeaders(context.config));
-  app.use(corsPolicy(context.config));
-  // The documentation site and the spec itself, outside the API's operations.
-  app.use(docsRouter());
-  app.use(express.json({ limit: '256kb' }));
-  // extended: false keeps repeated parameters as arrays, which the spec then refuses (RFC 6749 §3.2).
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
-  app.use(reenterRequestContext);
+  // Nothing relies on Express's weak ETag (the spec has no conditional requests), and hashing every body costs.
+  app.set('etag', false);
+  app.use(requestFrontDoor(context.config, context.logger, context.metrics));
+  // The documentation site and the spec itself, outside the API's operations; other paths skip its router.
+  const docs = docsRouter();
+  app.use((req, res, next) => (isDocsPath(req.path) ? docs(req, res, next) : next()));
+  // Each operation parses the body types its spec declares (see bindOperations).
   const operations = bindOperations(app, context, {
     spec: loadSpec(),
     handlers,

@@ -21,6 +21,9 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The paths docsRouter serves, matched as loosely as its router does (any case, one trailing slash). */
+export const isDocsPath = (path: string): boolean => /^\/(?:openapi\.(?:yaml|json)\/?|docs(?:\/.*)?)$/i.test(path);
+
 /**
  * The documentation site at `/docs` and the spec at `/openapi.yaml` and `/openapi.json`: static files outside the
  * API's operations (and so outside the request validator).

@@ -33,44 +33,6 @@ function routeTemplate(req: Request): string {
 /** Templates by Express route path: the routes are the spec's operations, a fixed set. */
 const routeTemplates = new Map<string, string>();
 
-/**
- * Gives each request an id (a sane incoming X-Request-Id or a new UUID), echoes it, and on finish logs one line
- * and records the metrics. Every line logged while the request is handled carries the id.
- */
-export function requestContext(logger: Logger, metrics: HttpMetrics): RequestHandler {
-  return (req, res, next) => {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.locals['requestId'] = requestId;
-    res.set('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplate(req);
-      metrics.observe({ method: req.method, route, status: res.statusCode, seconds });
-      runWithRequestId(requestId, () =>
-        logger.info('request', {
-          method: req.method,
-          route,
-          status: res.statusCode,
-          ms: Math.round(seconds * 1e4) / 10,
-        }),
-      );
-    });
-    runWithRequestId(requestId, next);
-  };
-}
-
-/**
- * Body parsers resume on the socket's stream events, outside the request's async context; entering it again after
- * them keeps the request id on the lines that handlers log.
- */
-export const reenterRequestContext: RequestHandler = (_req, res, next) => {
-  const requestId = res.locals['requestId'];
-  if (typeof requestId === 'string') runWithRequestId(requestId, next);
-  else next();
-};
-
 /** What a header middleware does to a response: set a header to a value, or (null) remove it. */
 type HeaderChange = readonly [name: string, value: unknown];
 
@@ -100,10 +62,10 @@ function applyHeaderChanges(res: Response, changes: readonly HeaderChange[]): vo
   }
 }
 
-/** helmet's headers on every response; its strict CSP everywhere but on pages that set their own. */
-export function securityHeaders(config: Config): RequestHandler[] {
+/** helmet's headers for every response, and its strict API CSP for every path but the pages that set their own. */
+function securityHeaderChanges(config: Config): { all: HeaderChange[]; apiCsp: HeaderChange[] } {
   const https = config.issuer.startsWith('https:');
-  const headers = recordedHeaderChanges(
+  const all = recordedHeaderChanges(
     helmet({
       contentSecurityPolicy: false,
       // Served over TLS (ISSUER says so): browsers must never fall back to plain http for this host.
@@ -117,24 +79,66 @@ export function securityHeaders(config: Config): RequestHandler[] {
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
     }),
   );
-  const setHeaders: RequestHandler = (req, res, next) => {
-    applyHeaderChanges(res, headers);
-    if (!PATHS_WITH_OWN_CSP.some((path) => req.path === path || req.path.startsWith(`${path}/`))) {
-      applyHeaderChanges(res, apiCsp);
-    }
-    next();
-  };
-  return [setHeaders];
+  return { all, apiCsp };
 }
 
-/** CORS for the configured origins only (off when there are none), never on the sign-in page. */
-export function corsPolicy(config: Config): RequestHandler {
-  if (config.corsOrigins.length === 0) return (_req, _res, next) => next();
-  const policy = cors({
+/** CORS for the configured origins only (null when there are none), never on the sign-in page. */
+function corsPolicy(config: Config): RequestHandler | null {
+  if (config.corsOrigins.length === 0) return null;
+  return cors({
     origin: [...config.corsOrigins],
     credentials: false,
     exposedHeaders: ['X-Request-Id', 'Location', 'WWW-Authenticate', 'Retry-After'],
     maxAge: 600,
   });
-  return (req, res, next) => (PATHS_WITHOUT_CORS.includes(req.path) ? next() : policy(req, res, next));
 }
+
+/**
+ * What every request gets before anything else, in one middleware (each Express layer costs a dispatch): an id (a
+ * sane incoming X-Request-Id or a new UUID) that it echoes and that every line logged while it is handled carries;
+ * on finish, its metrics and one log line; helmet's security headers; and CORS when configured.
+ */
+export function requestFrontDoor(config: Config, logger: Logger, metrics: HttpMetrics): RequestHandler {
+  const { all, apiCsp } = securityHeaderChanges(config);
+  const policy = corsPolicy(config);
+  return (req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals['requestId'] = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeTemplate(req);
+      metrics.observe({ method: req.method, route, status: res.statusCode, seconds });
+      // Entering the request's scope costs more than pino's check; skip both when the line would be dropped.
+      if (!logger.enabled('info')) return;
+      runWithRequestId(requestId, () =>
+        logger.info('request', {
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1e4) / 10,
+        }),
+      );
+    });
+    applyHeaderChanges(res, all);
+    const path = req.path;
+    if (!PATHS_WITH_OWN_CSP.some((own) => path === own || path.startsWith(`${own}/`))) applyHeaderChanges(res, apiCsp);
+    if (policy && !PATHS_WITHOUT_CORS.includes(path)) {
+      runWithRequestId(requestId, () => policy(req, res, next));
+    } else {
+      runWithRequestId(requestId, next);
+    }
+  };
+}
+
+/**
+ * Body parsers resume on the socket's stream events, outside the request's async context; entering it again after
+ * them keeps the request id on the lines that handlers log.
+ */
+export const reenterRequestContext: RequestHandler = (_req, res, next) => {
+  const requestId = res.locals['requestId'];
+  if (typeof requestId === 'string') runWithRequestId(requestId, next);
+  else next();
+};

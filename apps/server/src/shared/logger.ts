@@ -9,6 +9,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether a line at this level would be written: callers skip building lines that would be dropped. */
+  enabled(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** The request a line is logged for: every line written while handling it carries its id, without threading it through. */
@@ -64,5 +66,6 @@ export function createLogger(
     info: (msg, fields) => base.info(fields ?? {}, msg),
     warn: (msg, fields) => base.warn(fields ?? {}, msg),
     error: (msg, fields) => base.error(fields ?? {}, msg),
+    enabled: (level) => base.isLevelEnabled(level),
   };
 }

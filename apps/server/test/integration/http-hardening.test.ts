@@ -30,6 +30,39 @@ for (const dialect of DIALECTS) {
     });
     afterAll(() => t.close());
 
+    test('a body is parsed only as the media type its operation declares; the validator refuses the others', async () => {
+      const token = await t.adminToken();
+      const json = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const answers = [
+        // A form body to a JSON operation, and JSON to the form-encoded token endpoint.
+        await fetch(`${t.url}/v1/buyers`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}` },
+          body: new URLSearchParams({ ID: 'form-buyer', Name: 'Form' }),
+        }),
+        await fetch(`${t.url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credentials' }),
+        }),
+        // Malformed JSON where JSON is declared; no parser runs for a path that is no operation.
+        await fetch(`${t.url}/v1/buyers`, { method: 'POST', headers: json, body: '{bad' }),
+        await fetch(`${t.url}/v1/no-such-operation`, { method: 'POST', headers: json, body: '{bad' }),
+      ];
+      expect(answers.map((res) => res.status)).toEqual([415, 400, 400, 404]);
+      const bodies = (await Promise.all(answers.map((res) => res.json()))) as Array<{
+        Errors?: Array<{ ErrorCode: string }>;
+        error?: string;
+      }>;
+      expect(bodies.map((body) => body.error ?? body.Errors?.[0]?.ErrorCode)).toEqual([
+        'Request.InvalidContentType',
+        'invalid_request',
+        'Request.InvalidRequestBody',
+        'NotFound',
+      ]);
+      expect((await fetch(`${t.url}/v1/buyers/form-buyer`, { headers: json })).status).toBe(404);
+    });
+
     test('every kind of answer carries the security headers, the API a strict CSP, the sign-in page its own', async () => {
       const token = await t.adminToken();
       const answers = [
