@@ -1,8 +1,22 @@
+import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 // node-oidc-provider with the client_credentials grant enabled and otherwise default settings
 // (opaque access tokens, in-memory adapter): what a team would pick instead of Usher for machine tokens.
+// With `jwt` as the second argument it issues ES256-signed JWT access tokens instead (through resource indicators,
+// its way to choose a token format), like Usher's: the same work per token, for contrast.
 const port = Number(process.argv[2] ?? 0);
+const jwt = process.argv[3] === 'jwt';
+const RESOURCE = 'https://api.bench.test';
+
+const keyOf = (type: 'ec' | 'rsa', alg: string) => {
+  const { privateKey } =
+    type === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: alg.toLowerCase(), alg, use: 'sig' };
+};
+
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [
     {
@@ -14,6 +28,25 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
       token_endpoint_auth_method: 'client_secret_post',
     },
   ],
-  features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
+  features: {
+    clientCredentials: { enabled: true },
+    devInteractions: { enabled: false },
+    ...(jwt
+      ? {
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: () => RESOURCE,
+            useGrantedResource: () => true,
+            getResourceServerInfo: () => ({
+              scope: '',
+              audience: RESOURCE,
+              accessTokenFormat: 'jwt' as const,
+              jwt: { sign: { alg: 'ES256' as const } },
+            }),
+          },
+        }
+      : {}),
+  },
+  ...(jwt ? { jwks: { keys: [keyOf('rsa', 'RS256'), keyOf('ec', 'ES256')] } } : {}),
 });
 provider.listen(port);

@@ -15,7 +15,7 @@ import {
   userNotAuthorizedToAdmin,
 } from './errors.js';
 import type { AnyHandler } from './handlers.js';
-import { reenterRequestContext } from './hardening.js';
+import { requestLogger } from './hardening.js';
 import { rejectNulCharacters } from './input-guards.js';
 import type { ApiRequest, Handlers } from './operation.js';
 
@@ -98,7 +98,8 @@ function invoke(handler: AnyHandler, context: AppContext): RequestHandler {
         headers: req.headers as Record<string, string | undefined>,
         ip: req.ip ?? '',
       } satisfies Record<keyof ApiRequest<OperationId>, unknown>;
-      const result = await handler(request as never, context);
+      // The handler's context logs for this request: its lines carry the request id.
+      const result = await handler(request as never, { ...context, logger: requestLogger(context.logger, res) });
       if (result.headers) res.set(result.headers);
       res.status(result.status);
       if (result.body !== undefined) {
@@ -126,8 +127,8 @@ const BODY_PARSERS: Readonly<Record<string, RequestHandler>> = {
 };
 
 /**
- * The parsers for the media types an operation's request body declares, then re-entry into the request's context;
- * nothing for operations without a body, so a GET does not pay for parsers that could find nothing to parse.
+ * The parsers for the media types an operation's request body declares; nothing for operations without a body, so a
+ * GET does not pay for parsers that could find nothing to parse.
  */
 function bodyParsers(spec: OpenApiDocument, operation: SpecOperation): RequestHandler[] {
   const declared = spec.paths[operation.path]?.[operation.method] as
@@ -141,7 +142,7 @@ function bodyParsers(spec: OpenApiDocument, operation: SpecOperation): RequestHa
     if (!parser) throw new Error(`${operation.operationId}: no body parser for ${mediaType}.`);
     return parser;
   });
-  return parsers.length === 0 ? [] : [...parsers, reenterRequestContext];
+  return parsers;
 }
 
 export interface BindOptions {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../shared/logger.js';
 import { ApiError, OAuthError } from './errors.js';
+import { requestLogger } from './hardening.js';
 
 interface ValidatorError {
   status: number;
@@ -57,12 +58,12 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     if (req.path.startsWith('/oauth/')) {
-      const oauth = toOAuthError(error, logger);
+      const oauth = toOAuthError(error, requestLogger(logger, res));
       res.set({ ...oauth.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
       res.status(oauth.status).json(oauth.toBody());
       return;
     }
-    const api = toApiError(error, logger);
+    const api = toApiError(error, requestLogger(logger, res));
     res.set(api.headers);
     res.status(api.status).json(api.toBody());
   };

@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { HttpMetrics } from '../observability/http-metrics.js';
-import { type Logger, runWithRequestId } from '../shared/logger.js';
+import type { Logger } from '../shared/logger.js';
 
 /** An incoming X-Request-Id is kept only when it is short and plain, so it cannot forge or flood log lines. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -95,7 +95,7 @@ function corsPolicy(config: Config): RequestHandler | null {
 
 /**
  * What every request gets before anything else, in one middleware (each Express layer costs a dispatch): an id (a
- * sane incoming X-Request-Id or a new UUID) that it echoes and that every line logged while it is handled carries;
+ * sane incoming X-Request-Id or a new UUID) that it echoes and that every line logged for it carries (requestLogger);
  * on finish, its metrics and one log line; helmet's security headers; and CORS when configured.
  */
 export function requestFrontDoor(config: Config, logger: Logger, metrics: HttpMetrics): RequestHandler {
@@ -111,34 +111,25 @@ export function requestFrontDoor(config: Config, logger: Logger, metrics: HttpMe
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeTemplate(req);
       metrics.observe({ method: req.method, route, status: res.statusCode, seconds });
-      // Entering the request's scope costs more than pino's check; skip both when the line would be dropped.
+      // Skip building the line (and its request logger) when it would be dropped.
       if (!logger.enabled('info')) return;
-      runWithRequestId(requestId, () =>
-        logger.info('request', {
-          method: req.method,
-          route,
-          status: res.statusCode,
-          ms: Math.round(seconds * 1e4) / 10,
-        }),
-      );
+      logger.forRequest(requestId).info('request', {
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e4) / 10,
+      });
     });
     applyHeaderChanges(res, all);
     const path = req.path;
     if (!PATHS_WITH_OWN_CSP.some((own) => path === own || path.startsWith(`${own}/`))) applyHeaderChanges(res, apiCsp);
-    if (policy && !PATHS_WITHOUT_CORS.includes(path)) {
-      runWithRequestId(requestId, () => policy(req, res, next));
-    } else {
-      runWithRequestId(requestId, next);
-    }
+    if (policy && !PATHS_WITHOUT_CORS.includes(path)) policy(req, res, next);
+    else next();
   };
 }
 
-/**
- * Body parsers resume on the socket's stream events, outside the request's async context; entering it again after
- * them keeps the request id on the lines that handlers log.
- */
-export const reenterRequestContext: RequestHandler = (_req, res, next) => {
+/** The logger for the lines of the request `res` answers: they carry its id (see requestFrontDoor). */
+export function requestLogger(logger: Logger, res: Response): Logger {
   const requestId = res.locals['requestId'];
-  if (typeof requestId === 'string') runWithRequestId(requestId, next);
-  else next();
-};
+  return typeof requestId === 'string' ? logger.forRequest(requestId) : logger;
+}
