@@ -198,22 +198,31 @@ async function main(): Promise<void> {
       if (runs('token')) {
         // 2. client_credentials tokens per second vs node-oidc-provider.
         log('\n[2/5] client_credentials tokens per second vs node-oidc-provider');
-        const oidcPort = await freePort();
-        const oidc = await startService(
-          [...tsPeer('oidc-provider.ts'), String(oidcPort)],
-          '/.well-known/openid-configuration',
-          oidcPort,
-        );
         const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-        const baselineToken = await load({
-          url: `${oidc.url}/token`,
-          method: 'POST',
-          headers: form,
-          body: tokenForm('bench', 'bench-secret-0123456789'),
-          connections,
-          seconds,
-        });
-        log(`  ${describeLoad('node-oidc-provider', baselineToken)}`);
+        /** Tokens per second from node-oidc-provider, started with `args` for this load only. */
+        const oidcProviderTokens = async (label: string, args: readonly string[]) => {
+          const port = await freePort();
+          const peer = await startService(
+            [...tsPeer('oidc-provider.ts'), String(port), ...args],
+            '/.well-known/openid-configuration',
+            port,
+          );
+          try {
+            const result = await load({
+              url: `${peer.url}/token`,
+              method: 'POST',
+              headers: form,
+              body: tokenForm('bench', 'bench-secret-0123456789'),
+              connections,
+              seconds,
+            });
+            log(`  ${describeLoad(label, result)}`);
+            return result;
+          } finally {
+            await peer.stop();
+          }
+        };
+        const baselineToken = await oidcProviderTokens('node-oidc-provider', []);
         const usherToken = await load({
           url: `${usher.url}/oauth/token`,
           method: 'POST',
@@ -232,23 +241,8 @@ async function main(): Promise<void> {
             1.2,
           ),
         );
-        await oidc.stop();
         // The default issues opaque tokens (a random string it stores); Usher signs a JWT. Contrast: both sign ES256.
-        const oidcJwtPort = await freePort();
-        const oidcJwt = await startService(
-          [...tsPeer('oidc-provider.ts'), String(oidcJwtPort), 'jwt'],
-          '/.well-known/openid-configuration',
-          oidcJwtPort,
-        );
-        const jwtBaseline = await load({
-          url: `${oidcJwt.url}/token`,
-          method: 'POST',
-          headers: form,
-          body: tokenForm('bench', 'bench-secret-0123456789'),
-          connections,
-          seconds,
-        });
-        log(`  ${describeLoad('node-oidc-provider, ES256 JWT access tokens', jwtBaseline)}`);
+        const jwtBaseline = await oidcProviderTokens('node-oidc-provider, ES256 JWT access tokens', ['jwt']);
         rows.push(
           ratioRow(
             'client_credentials tokens, both signing ES256 JWTs',
@@ -258,7 +252,6 @@ async function main(): Promise<void> {
             null,
           ),
         );
-        await oidcJwt.stop();
       }
       await usher.stop();
     }
