@@ -201,7 +201,8 @@ for (const dialect of DIALECTS) {
           tokens_valid_after: null,
         };
         const failed = handle.db.transaction().execute(async (trx) => {
-          expect(await handle.dialect.insertSkippingConflicts(trx, 'users', [row], 'uid')).toEqual([true]);
+          const rows = { columns: Object.keys(row), values: JSON.stringify([Object.values(row)]), count: 1 };
+          expect(await handle.dialect.insertSkippingConflicts(trx, 'users', rows, 'uid')).toEqual([true]);
           throw new Error('the import died');
         });
         await expect(failed).rejects.toThrow('the import died');
