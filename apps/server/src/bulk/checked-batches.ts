@@ -35,6 +35,7 @@ export interface SerializedUsers {
   columns: string[];
   values: string;
   count: number;
+  lowered?: { columns: string[]; values: string };
   lines: number[];
   /** The buyers the users belong to, each once. */
   buyerIds: string[];
@@ -142,12 +143,23 @@ async function hashPasswords(users: readonly CheckedUser[], passwords: ReadonlyA
   );
 }
 
+/**
+ * The users' searchable columns (users.mapper.ts), lower-cased here, off the main thread, for the substring index
+ * (see SerializedRows.lowered).
+ */
+const LOWERED_COLUMNS = ['id', 'username', 'first_name', 'last_name', 'email'];
+
 function serializeUsers(users: readonly CheckedUser[]): SerializedUsers {
   const first = users[0];
+  const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
   // Every row is built by the same object literal (toImportRow), so their keys come in one order.
   return {
     columns: first ? Object.keys(first.row) : [],
     values: JSON.stringify(users.map(({ row }) => Object.values(row))),
+    lowered: {
+      columns: LOWERED_COLUMNS,
+      values: JSON.stringify(users.map(({ row }) => LOWERED_COLUMNS.map((column) => lower(row[column])))),
+    },
     count: users.length,
     lines: users.map(({ line }) => line),
     buyerIds: [...new Set(users.map(({ row }) => row.buyer_id))],

@@ -78,6 +78,12 @@ export interface SerializedRows {
   values: string;
   /** How many rows `values` holds. */
   count: number;
+  /**
+   * Some columns of the same rows lower-cased as lower() does (JavaScript's toLowerCase), when the caller has them
+   * at hand: SQLite's substring index takes them from here, if they are its columns, instead of calling lower(), a
+   * call into JavaScript, for each value.
+   */
+  lowered?: { columns: readonly string[]; values: string };
 }
 
 export interface DatabaseHandle {
@@ -384,12 +390,24 @@ function insertSerialized(database: SqliteDatabase.Database, table: string, rows
       `insert into ${quoteId(index.table)} (${quoteId(index.table)}, rank) values ('hashsize', ${FTS_BULK_HASH_BYTES})`,
     );
     const names = index.columns.map(quoteId);
-    database
-      .prepare(
-        `insert into ${quoteId(index.table)} (rowid, ${names.join(', ')})
-          select rowid, ${names.map((name) => `lower(${name})`).join(', ')} from ${quoteId(table)} where rowid >= ?`,
-      )
-      .run(firstRowid);
+    const { lowered } = rows;
+    if (changes === count && lowered !== undefined && sameColumns(lowered.columns, index.columns)) {
+      const position = new Map(lowered.columns.map((column, i) => [column, i]));
+      database
+        .prepare(
+          `insert into ${quoteId(index.table)} (rowid, ${names.join(', ')})
+            select ? + key, ${index.columns.map((column) => `value ->> ${position.get(column)}`).join(', ')}
+            from jsonb_each(?)`,
+        )
+        .run(firstRowid, lowered.values);
+    } else {
+      database
+        .prepare(
+          `insert into ${quoteId(index.table)} (rowid, ${names.join(', ')})
+            select rowid, ${names.map((name) => `lower(${name})`).join(', ')} from ${quoteId(table)} where rowid >= ?`,
+        )
+        .run(firstRowid);
+    }
     return stored;
   } finally {
     if (index !== null) database.exec(index.triggerSql);
@@ -413,6 +431,9 @@ function substringIndexOf(database: SqliteDatabase.Database, table: string) {
   const columns = database.prepare('select name from pragma_table_info(?)').all(indexTable) as Array<{ name: string }>;
   return { table: indexTable, columns: columns.map((c) => c.name), trigger, triggerSql: found.sql };
 }
+
+const sameColumns = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((column) => b.includes(column));
 
 const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
