@@ -220,6 +220,12 @@ for (const dialect of DIALECTS) {
       expect(await userIds('existing', 'zyx')).toEqual(['z1', 'z5', 'z6']);
     });
 
+    test('a file that cannot be read fails the import with the reading error', async () => {
+      const unreadable = path.join(dir, 'a-directory.ndjson');
+      fs.mkdirSync(unreadable);
+      await expect(cli('import', unreadable, '--buyer', 'existing')).rejects.toThrow(/EISDIR/);
+    });
+
     test('bad arguments print the usage and change nothing', async () => {
       for (const argv of [
         ['import'],
