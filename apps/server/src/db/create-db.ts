@@ -350,9 +350,9 @@ const lowerLikeJavaScript = (text: unknown) => (typeof text === 'string' ? text.
  * SQLite's bulk insert: the rows' JSON text, bound once and unpacked by jsonb_each in one INSERT … SELECT (binding
  * values row by row cost as much as storing them). The rows get explicit rowids above the table's highest, in order,
  * so the rows stored are exactly those whose rowid exists afterwards (usually all of them: the count of changes
- * tells). The substring index is filled from those rowids by one statement with the trigger's lower-cased values, and
- * its insert trigger is dropped meanwhile: FTS5 writes its pending index data at every statement savepoint, which
- * a trigger opens on each row it fires for.
+ * tells). The substring index is filled for those rowids by one more statement, with the trigger's lower-cased
+ * values (`rows.lowered` when the caller made them, lower() otherwise), and its insert trigger is dropped meanwhile:
+ * fired for each row, it would write the trigrams row by row, calling lower() into JavaScript for every value.
  */
 function insertSerialized(database: SqliteDatabase.Database, table: string, rows: SerializedRows): boolean[] {
   const { columns, values, count } = rows;
