@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { SigningKeys } from './auth/signing-keys.js';
+import type { RecordSource } from './bulk/checked-batches.js';
 import { BulkImporter } from './bulk/importer.js';
-import { seedUsers } from './bulk/seed.js';
-import { formatOf, readRecords, type SourceItem } from './bulk/sources.js';
+import { formatOf } from './bulk/sources.js';
+import { workerBatches } from './bulk/worker-batches.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DatabaseHandle } from './db/create-db.js';
 import { buildDeferredIndexes, deferIndexes } from './db/deferred-indexes.js';
@@ -107,7 +108,7 @@ export async function runCli(
     run = async (handle) => {
       const defer = await shouldDefer(handle, indexes, expected);
       const options = { batchSize, defaultBuyerId, label: file, deferIndexes: defer };
-      return importRecords(handle, readRecords(file, format), options, write, progress);
+      return importRecords(handle, { kind: 'file', file, format }, options, write, progress);
     };
   } else if (command === 'seed') {
     const parsed = parseOptions(rest, ['--users', '--buyer', '--seed', '--batch', '--indexes']);
@@ -122,9 +123,11 @@ export async function runCli(
     if (indexes === null) return usage();
     run = async (handle) => {
       const defer = await shouldDefer(handle, indexes, count);
-      const records = seededRecords(handle.db, buyerId, count, seed);
+      const exists = await handle.db.selectFrom('buyers').select('id').where('id', '=', buyerId).executeTakeFirst();
+      // The seed buyer first when it does not exist yet, then the generated users, as if read from a file.
+      const source: RecordSource = { kind: 'seed', buyerId, count, seed, createBuyer: !exists };
       const options = { batchSize, defaultBuyerId: buyerId, label: 'seed', deferIndexes: defer };
-      return importRecords(handle, records, options, write, progress);
+      return importRecords(handle, source, options, write, progress);
     };
   } else {
     return usage();
@@ -173,19 +176,6 @@ async function shouldDefer(handle: DatabaseHandle, mode: IndexMode, expected: nu
   return expected >= Number(stored.n) / 4;
 }
 
-/** The seed buyer (when it does not exist yet) and then the generated users, as if read from a file. */
-async function* seededRecords(
-  db: DatabaseHandle['db'],
-  buyerId: string,
-  count: number,
-  seed: number,
-): AsyncGenerator<SourceItem> {
-  const exists = await db.selectFrom('buyers').select('id').where('id', '=', buyerId).executeTakeFirst();
-  let line = 0;
-  if (!exists) yield { line: ++line, record: { Type: 'Buyer', ID: buyerId, Name: `Demo buyer ${buyerId}` } };
-  for (const record of seedUsers(count, buyerId, seed)) yield { line: ++line, record };
-}
-
 /**
  * Feeds records to the importer and reports: each rejected record as it happens, a progress line on a terminal
  * (`progress`, rewritten in place), and a summary at the end. Exit code 0 when every record was imported, 1 when
@@ -193,31 +183,28 @@ async function* seededRecords(
  */
 async function importRecords(
   handle: DatabaseHandle,
-  source: AsyncIterable<SourceItem>,
+  source: RecordSource,
   options: { batchSize: number; defaultBuyerId: string | null; label: string; deferIndexes: boolean },
   write: (line: string) => void,
   progress: ((text: string) => void) | null,
 ): Promise<number> {
   const started = performance.now();
   const importer = new BulkImporter(handle, {
-    batchSize: options.batchSize,
-    defaultBuyerId: options.defaultBuyerId,
     onReject: ({ line, reason }) => write(`line ${line}: ${reason}`),
   });
   const rate = () => importer.counts.records / Math.max((performance.now() - started) / 1000, 0.001);
   let shownAt = 0;
   if (options.deferIndexes) await deferIndexes(handle.db, handle.dialect);
   try {
-    for await (const item of source) {
-      if ('error' in item) importer.rejectUnreadable(item.line, item.error);
-      else await importer.add(item.line, item.record);
+    const batches = workerBatches({ source, batchSize: options.batchSize, defaultBuyerId: options.defaultBuyerId });
+    for await (const batch of batches) {
+      await importer.write(batch);
       if (progress && performance.now() - shownAt > 250) {
         shownAt = performance.now();
         const { records, rejected } = importer.counts;
         progress(`\r${records.toLocaleString('en')} records · ${rate().toFixed(0)}/s · ${rejected} rejected `);
       }
     }
-    await importer.flush();
   } finally {
     // Also after a failure: what was stored is served, and should be served fast.
     if (options.deferIndexes) {

@@ -2,16 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  type Expression,
-  type Insertable,
-  Kysely,
-  PostgresDialect,
-  type RawBuilder,
-  type SqlBool,
-  SqliteDialect,
-  sql,
-} from 'kysely';
+import { type Expression, Kysely, PostgresDialect, type RawBuilder, type SqlBool, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Config, Dialect } from '../config.js';
 import type { Database } from './database.js';
@@ -67,15 +58,32 @@ export interface DialectCapabilities {
    * Bulk loads: inserts `rows` into `table`, skipping every row that collides with a unique key, and answers for each
    * row whether it was stored. Must run inside a transaction of `trx` (SQLite refuses otherwise): on SQLite it drops
    * the substring index's insert trigger for the duration and restores it before returning, which only the
-   * transaction makes invisible to other connections and undoable by a crash. Every row names the same columns;
-   * `key` is a unique column of `table`.
+   * transaction makes invisible to other connections and undoable by a crash. `key` is a unique column of `table`.
    */
   insertSkippingConflicts<T extends keyof Database>(
     trx: Kysely<Database>,
     table: T,
-    rows: ReadonlyArray<Insertable<Database[T]>>,
+    rows: SerializedRows,
     key: keyof Database[T] & string,
   ): Promise<boolean[]>;
+}
+
+/**
+ * Rows for a bulk load as the JSON text of an array of value arrays, each in `columns` order: SQLite reads them in
+ * one statement without a value bound per row, and the rows can be made in a worker thread and handed over as one
+ * string.
+ */
+export interface SerializedRows {
+  columns: readonly string[];
+  values: string;
+  /** How many rows `values` holds. */
+  count: number;
+  /**
+   * Some columns of the same rows lower-cased as lower() does (JavaScript's toLowerCase), when the caller has them
+   * at hand: SQLite's substring index takes them from here, if they are its columns, instead of calling lower(), a
+   * call into JavaScript, for each value.
+   */
+  lowered?: { columns: readonly string[]; values: string };
 }
 
 export interface DatabaseHandle {
@@ -207,7 +215,7 @@ function createSqlite(file: string, bulkLoad: boolean, indexedJsonPaths: Readonl
         const index = sql.id(`${table}_substring`);
         return sql<SqlBool>`(${sql.ref(`${table}.rowid`)} in (select rowid from ${index} where ${index} match ${query}))`;
       },
-      insertSkippingConflicts: async (_trx, table, rows) => insertRowByRow(database, table, rows),
+      insertSkippingConflicts: async (_trx, table, rows) => insertSerialized(database, table, rows),
     },
     close: () => db.destroy(),
   };
@@ -278,21 +286,24 @@ function createPostgres(
           await sql`drop index if exists ${sql.id(`${table}_substring_${column}`)}`.execute(db);
       },
       indexedSubstring: () => null,
-      insertSkippingConflicts: async (trx, table, rows, key) => {
+      insertSkippingConflicts: async (trx, table, serialized, key) => {
         // Kysely cannot type an insert into a table chosen at run time; the rows are that table's by the signature.
         const into = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
         const keyColumn: string = key;
+        const rows = (JSON.parse(serialized.values) as unknown[][]).map((values) =>
+          Object.fromEntries(serialized.columns.map((column, i) => [column, values[i]])),
+        );
         const stored = new Set<unknown>();
         for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
           const inserted = await into
             .insertInto(table)
-            .values(rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>)
+            .values(rows.slice(i, i + ROWS_PER_STATEMENT))
             .onConflict((oc) => oc.doNothing())
             .returning(keyColumn)
             .execute();
           for (const row of inserted) stored.add(row[keyColumn]);
         }
-        return rows.map((row) => stored.has((row as Record<string, unknown>)[keyColumn]));
+        return rows.map((row) => stored.has(row[keyColumn]));
       },
     },
     close: () => db.destroy(),
@@ -336,53 +347,70 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDatabase.D
 const lowerLikeJavaScript = (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text);
 
 /**
- * SQLite's bulk insert: one prepared statement per row inside the caller's transaction (better-sqlite3 runs those
- * faster than Kysely builds and binds multi-row statements). The substring index is filled here, row by row, with
- * the trigger's lower-cased values, and its insert trigger is dropped meanwhile: fired by a statement that may
- * abort (a conflict, a foreign key), the trigger opens a savepoint, and FTS5 writes its pending index data to disk at
- * every savepoint, so row-by-row statements through the trigger would write the index once per row.
+ * SQLite's bulk insert: the rows' JSON text, bound once and unpacked by jsonb_each in one INSERT … SELECT (binding
+ * values row by row cost as much as storing them). The rows get explicit rowids above the table's highest, in order,
+ * so the rows stored are exactly those whose rowid exists afterwards (usually all of them: the count of changes
+ * tells). The substring index is filled for those rowids by one more statement, with the trigger's lower-cased
+ * values (`rows.lowered` when the caller made them, lower() otherwise), and its insert trigger is dropped meanwhile:
+ * fired for each row, it would write the trigrams row by row, calling lower() into JavaScript for every value.
  */
-function insertRowByRow(
-  database: SqliteDatabase.Database,
-  table: string,
-  rows: ReadonlyArray<Record<string, unknown>>,
-): boolean[] {
-  const first = rows[0];
-  if (first === undefined) return [];
+function insertSerialized(database: SqliteDatabase.Database, table: string, rows: SerializedRows): boolean[] {
+  const { columns, values, count } = rows;
+  // The first rowid is read and used within one transaction, so no other writer can take it.
   if (!database.inTransaction) throw new Error(`Bulk insert into ${table} outside a transaction.`);
-  const columns = Object.keys(first);
-  const prepareInsert = () =>
-    database.prepare(
-      `insert into ${quoteId(table)} (${columns.map(quoteId).join(', ')})
-        values (${columns.map(() => '?').join(', ')}) on conflict do nothing`,
-    );
+  if (count === 0) return [];
+  const highest = database
+    .prepare(`select max(rowid) from ${quoteId(table)}`)
+    .pluck()
+    .get() as number | null;
+  const firstRowid = (highest ?? 0) + 1;
   const index = substringIndexOf(database, table);
-  if (index === null) {
-    const insert = prepareInsert();
-    return rows.map((row) => insert.run(columns.map((column) => row[column])).changes > 0);
-  }
-  database.exec(`drop trigger ${quoteId(index.trigger)}`);
-  // FTS5 writes its pending index data out as a new segment whenever it exceeds `hashsize` (1 MB by default), and
-  // automerge merges those segments again and again: a batch's trigrams (about 8 MB for 25,000 users) held until the
-  // commit make one segment per batch, a fifth less FTS5 work. Stored with the table; it bounds memory only.
-  database.exec(
-    `insert into ${quoteId(index.table)} (${quoteId(index.table)}, rank) values ('hashsize', ${FTS_BULK_HASH_BYTES})`,
-  );
+  if (index !== null) database.exec(`drop trigger ${quoteId(index.trigger)}`);
   try {
-    // Prepared after the drop: statements prepared before a schema change are compiled again on first use.
-    const insert = prepareInsert();
-    const indexInsert = database.prepare(
-      `insert into ${quoteId(index.table)} (rowid, ${index.columns.map(quoteId).join(', ')})
-        values (?, ${index.columns.map(() => '?').join(', ')})`,
+    const { changes } = database
+      .prepare(
+        `insert into ${quoteId(table)} (rowid, ${columns.map(quoteId).join(', ')})
+          select ? + key, ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from jsonb_each(?)
+          where true on conflict do nothing`,
+      )
+      .run(firstRowid, values);
+    const stored = new Array<boolean>(count).fill(changes === count);
+    if (changes !== count) {
+      const found = database
+        .prepare(`select rowid - ? from ${quoteId(table)} where rowid >= ?`)
+        .pluck()
+        .all(firstRowid, firstRowid) as number[];
+      for (const i of found) stored[i] = true;
+    }
+    if (index === null) return stored;
+    // FTS5 writes its pending index data out as a new segment whenever it exceeds `hashsize` (1 MB by default), and
+    // automerge merges those segments again and again: a batch's trigrams (about 8 MB for 25,000 users) held until
+    // the commit make one segment per batch, a fifth less FTS5 work. Stored with the table; it bounds memory only.
+    database.exec(
+      `insert into ${quoteId(index.table)} (${quoteId(index.table)}, rank) values ('hashsize', ${FTS_BULK_HASH_BYTES})`,
     );
-    return rows.map((row) => {
-      const { changes, lastInsertRowid } = insert.run(columns.map((column) => row[column]));
-      if (changes === 0) return false;
-      indexInsert.run(lastInsertRowid, ...index.columns.map((column) => lowerLikeJavaScript(row[column])));
-      return true;
-    });
+    const names = index.columns.map(quoteId);
+    const { lowered } = rows;
+    if (changes === count && lowered !== undefined && sameColumns(lowered.columns, index.columns)) {
+      const position = new Map(lowered.columns.map((column, i) => [column, i]));
+      database
+        .prepare(
+          `insert into ${quoteId(index.table)} (rowid, ${names.join(', ')})
+            select ? + key, ${index.columns.map((column) => `value ->> ${position.get(column)}`).join(', ')}
+            from jsonb_each(?)`,
+        )
+        .run(firstRowid, lowered.values);
+    } else {
+      database
+        .prepare(
+          `insert into ${quoteId(index.table)} (rowid, ${names.join(', ')})
+            select rowid, ${names.map((name) => `lower(${name})`).join(', ')} from ${quoteId(table)} where rowid >= ?`,
+        )
+        .run(firstRowid);
+    }
+    return stored;
   } finally {
-    database.exec(index.triggerSql);
+    if (index !== null) database.exec(index.triggerSql);
   }
 }
 
@@ -403,6 +431,9 @@ function substringIndexOf(database: SqliteDatabase.Database, table: string) {
   const columns = database.prepare('select name from pragma_table_info(?)').all(indexTable) as Array<{ name: string }>;
   return { table: indexTable, columns: columns.map((c) => c.name), trigger, triggerSql: found.sql };
 }
+
+const sameColumns = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((column) => b.includes(column));
 
 const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

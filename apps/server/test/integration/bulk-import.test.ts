@@ -201,7 +201,8 @@ for (const dialect of DIALECTS) {
           tokens_valid_after: null,
         };
         const failed = handle.db.transaction().execute(async (trx) => {
-          expect(await handle.dialect.insertSkippingConflicts(trx, 'users', [row], 'uid')).toEqual([true]);
+          const rows = { columns: Object.keys(row), values: JSON.stringify([Object.values(row)]), count: 1 };
+          expect(await handle.dialect.insertSkippingConflicts(trx, 'users', rows, 'uid')).toEqual([true]);
           throw new Error('the import died');
         });
         await expect(failed).rejects.toThrow('the import died');
@@ -217,6 +218,12 @@ for (const dialect of DIALECTS) {
       });
       expect(renamed.response.status).toBe(200);
       expect(await userIds('existing', 'zyx')).toEqual(['z1', 'z5', 'z6']);
+    });
+
+    test('a file that cannot be read fails the import with the reading error', async () => {
+      const unreadable = path.join(dir, 'a-directory.ndjson');
+      fs.mkdirSync(unreadable);
+      await expect(cli('import', unreadable, '--buyer', 'existing')).rejects.toThrow(/EISDIR/);
     });
 
     test('bad arguments print the usage and change nothing', async () => {
