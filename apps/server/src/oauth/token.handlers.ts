@@ -141,11 +141,14 @@ async function authorizationCodeGrant(
     throw invalidGrant('redirect_uri differs from the authorization request.');
   }
   if (!verifierMatches(verifier, row.code_challenge)) throw invalidGrant('code_verifier does not match.');
+  // The grant is read before the code is consumed, as a refresh does: the losers of parallel redemptions revoke it,
+  // and the one redemption that consumed the code must still be answered (its tokens die with the grant, as RFC 6749
+  // §4.1.2 asks) rather than fail because a loser came first.
+  const grant = await loadLiveGrant(context, row.grant_id);
   if (row.consumed_at !== null || !(await consumeOnce(context.db, 'oauth_authorization_codes', codeHash))) {
     throw await revokeOnReuse(context, 'code', client.id, row.grant_id);
   }
   if (row.expires_at <= nowIso()) throw invalidGrant('The code has expired.');
-  const grant = await loadLiveGrant(context, row.grant_id);
   if (!grant) throw invalidGrant('The code is invalid.');
   return issueGrantTokens(context, {
     client,

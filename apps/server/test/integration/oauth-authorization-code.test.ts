@@ -101,6 +101,9 @@ for (const dialect of DIALECTS) {
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 400)).toHaveLength(19);
       for (const answer of answers.filter((a) => a.status === 400)) expect(answer.json['error']).toBe('invalid_grant');
+      // The losers were reuses of the code: the grant is revoked, so the winner's tokens no longer work either.
+      const winner = answers.find((a) => a.status === 200);
+      expect(await meStatus(t, winner?.json['access_token'])).toBe(401);
     });
 
     test('A5: a replay with a wrong verifier or by another client revokes nothing', async () => {
