@@ -13,6 +13,12 @@ export interface DispatchedRoute {
   methods: Readonly<Record<string, true>>;
 }
 
+/**
+ * The match express-openapi-validator's metadata step reuses instead of matching the path again (our patch of it):
+ * the Express-style route and its decoded parameters.
+ */
+type OpenApiMatchRequest = Request & { openapiMatch?: { expressRoute: string; params: Record<string, string> } };
+
 interface CompiledPath {
   /** The literal start of the path, checked before the pattern: most paths fail it at once. */
   prefix: string;
@@ -62,10 +68,11 @@ function decodeParam(value: string): string {
 export function runChain(chain: readonly RequestHandler[], req: Request, res: Response, done: NextFunction): void {
   let index = 0;
   const next = (error?: unknown): void => {
-    if (error === 'route') return done();
-    if (error) return done(error);
-    const step = chain[index++];
-    if (step === undefined) return done();
+    const step = error ? undefined : chain[index++];
+    if (step === undefined) {
+      done(error === 'route' ? undefined : error);
+      return;
+    }
     try {
       const returned: unknown = step(req, res, next);
       if (returned instanceof Promise) {
@@ -93,6 +100,7 @@ export function operationRouter(paths: readonly RoutedPath[]): RequestHandler {
   return (req, res, next) => {
     const path = req.path;
     const method = req.method;
+    let matchedEarlier = false;
     // From a path on, as Express's router: a chain that ends without answering, or calls next('route'), goes on
     // to the later paths, and then to the middleware after this one.
     const search = (from: number): void => {
@@ -108,7 +116,8 @@ export function operationRouter(paths: readonly RoutedPath[]): RequestHandler {
             params[candidate.keys[i] as string] = decodeParam(match[i + 1] as string);
           }
         } catch (error) {
-          return next(error);
+          next(error);
+          return;
         }
         const chain = candidate.chains.get(method) ?? (method === 'HEAD' ? candidate.chains.get('GET') : undefined);
         if (chain === undefined) {
@@ -117,11 +126,18 @@ export function operationRouter(paths: readonly RoutedPath[]): RequestHandler {
             req.route = candidate.route;
             req.params = params;
           }
+          matchedEarlier = true;
           continue;
         }
         req.route = candidate.route;
         req.params = params;
-        return runChain(chain, req, res, (error?: unknown) => (error ? next(error) : search(index + 1)));
+        // The validator takes the first path that matches, whatever the method: it may reuse this match only then.
+        (req as OpenApiMatchRequest).openapiMatch = matchedEarlier
+          ? undefined
+          : { expressRoute: candidate.route.path, params };
+        matchedEarlier = true;
+        runChain(chain, req, res, (error?: unknown) => (error ? next(error) : search(index + 1)));
+        return;
       }
       next();
     };
