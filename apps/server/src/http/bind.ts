@@ -170,6 +170,8 @@ export function bindOperations(app: express.Express, context: AppContext, option
     validateApiSpec: false,
     validateFormats: true,
     ignoreUndocumented: false,
+    // No operation takes multipart/form-data or a binary body, so its multipart step could only ever call next().
+    fileUploader: false,
   });
   // With validateSecurity off its security middleware only calls next(); leaving it out saves a layer per request.
   const validatorSteps = validator.filter((middleware) => middleware.name !== 'securityMiddleware');
