@@ -20,7 +20,8 @@ export interface DispatchedRoute {
 type OpenApiMatchRequest = Request & { openapiMatch?: { expressRoute: string; params: Record<string, string> } };
 
 interface CompiledPath {
-  /** The literal start of the path, checked before the pattern: most paths fail it at once. */
+  /** Its number of slashes and its literal start, checked before the pattern: most paths fail one of them at once. */
+  slashes: number;
   prefix: string;
   pattern: RegExp;
   keys: readonly string[];
@@ -45,6 +46,12 @@ function compile(expressPath: string): { prefix: string; pattern: RegExp; keys: 
     }
   });
   return { prefix: parts[0] ?? '', pattern: new RegExp(`^(?:${source})(?:\\/$)?$`), keys };
+}
+
+function slashCount(path: string): number {
+  let count = 0;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) count++;
+  return count;
 }
 
 /** Decodes a path parameter as Express 5 does: only when it holds `%`, and a malformed escape is a 400. */
@@ -95,18 +102,20 @@ export function operationRouter(paths: readonly RoutedPath[]): RequestHandler {
   const compiled: CompiledPath[] = paths.map(({ expressPath, chains }) => {
     const { prefix, pattern, keys } = compile(expressPath);
     const methods = Object.fromEntries([...chains.keys()].map((method) => [method.toLowerCase(), true] as const));
-    return { prefix, pattern, keys, route: { path: expressPath, methods }, chains };
+    return { slashes: slashCount(expressPath), prefix, pattern, keys, route: { path: expressPath, methods }, chains };
   });
   return (req, res, next) => {
     const path = req.path;
     const method = req.method;
+    // A parameter holds no slash and cannot be empty, so only a trailing slash adds one to a matching path's count.
+    const slashes = slashCount(path) - (path.length > 1 && path.endsWith('/') ? 1 : 0);
     let matchedEarlier = false;
     // From a path on, as Express's router: a chain that ends without answering, or calls next('route'), goes on
     // to the later paths, and then to the middleware after this one.
     const search = (from: number): void => {
       for (let index = from; index < compiled.length; index++) {
         const candidate = compiled[index] as CompiledPath;
-        if (!path.startsWith(candidate.prefix)) continue;
+        if (candidate.slashes !== slashes || !path.startsWith(candidate.prefix)) continue;
         const match = candidate.pattern.exec(path);
         if (match === null) continue;
         // Express decodes a matching path's parameters before it looks at the method; a malformed one ends the search.
