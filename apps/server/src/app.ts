@@ -25,15 +25,16 @@ export function createApp(context: AppContext): express.Express {
   // Nothing relies on Express's weak ETag (the spec has no conditional requests), and hashing every body costs.
   app.set('etag', false);
   app.use(requestFrontDoor(context.config, context.logger, context.metrics));
-  // The documentation site and the spec itself, outside the API's operations; other paths skip its router.
-  const docs = docsRouter();
-  app.use((req, res, next) => (isDocsPath(req.path) ? docs(req, res, next) : next()));
   // Each operation parses the body types its spec declares (see bindOperations).
   const operations = bindOperations(app, context, {
     spec: loadSpec(),
     handlers,
     validateResponses: context.config.validateResponses,
   });
+  // The documentation site and the spec itself, outside the API's operations (no path of theirs is one), so after
+  // them: an operation does not pay for this check. Other paths skip its router.
+  const docs = docsRouter();
+  app.use((req, res, next) => (isDocsPath(req.path) ? docs(req, res, next) : next()));
   app.use(unmatchedRoute(operations));
   app.use(errorMiddleware(context.logger));
   return app;

@@ -18,6 +18,7 @@ import type { AnyHandler } from './handlers.js';
 import { requestLogger } from './hardening.js';
 import { rejectNulCharacters } from './input-guards.js';
 import type { ApiRequest, Handlers } from './operation.js';
+import { operationRouter } from './operation-router.js';
 
 /**
  * Fails when the spec and the handler map disagree. Typecheck already guards this; the boot-time check also
@@ -152,8 +153,8 @@ export interface BindOptions {
 }
 
 /**
- * Installs one Express route per spec operation: roles, then express-openapi-validator against the same spec
- * (requests always, responses when asked), then the typed handler.
+ * Installs the spec's operations, found by one middleware (operationRouter): each runs its body parsers, roles, then
+ * express-openapi-validator against the same spec (requests always, responses when asked), then the typed handler.
  */
 export function bindOperations(app: express.Express, context: AppContext, options: BindOptions): SpecOperation[] {
   const operations = specOperations(options.spec);
@@ -169,22 +170,31 @@ export function bindOperations(app: express.Express, context: AppContext, option
     validateApiSpec: false,
     validateFormats: true,
     ignoreUndocumented: false,
+    // No operation takes multipart/form-data or a binary body, so its multipart step could only ever call next().
+    fileUploader: false,
   });
   // With validateSecurity off its security middleware only calls next(); leaving it out saves a layer per request.
   const validatorSteps = validator.filter((middleware) => middleware.name !== 'securityMiddleware');
   const table = options.handlers as unknown as Record<string, AnyHandler>;
+  // Spec order, so a literal path (`/usergroups/assignments`) wins over a parameter at its place, as it did in Express.
+  const byPath = new Map<string, { expressPath: string; chains: Map<string, RequestHandler[]> }>();
   for (const operation of operations) {
     const handler = table[operation.operationId];
     if (!handler) continue;
-    app[operation.method](
-      operation.expressPath,
+    let routed = byPath.get(operation.path);
+    if (!routed) {
+      routed = { expressPath: operation.expressPath, chains: new Map() };
+      byPath.set(operation.path, routed);
+    }
+    routed.chains.set(operation.method.toUpperCase(), [
       ...bodyParsers(options.spec, operation),
       authorize(operation, context),
       ...validatorSteps,
       rejectNulCharacters,
       invoke(handler, context),
-    );
+    ]);
   }
+  app.use(operationRouter([...byPath.values()]));
   return operations;
 }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { SPEC_PATH } from '../../src/spec.js';
+import { isDocsPath } from '../../src/docs/docs.routes.js';
+import { loadSpec, SPEC_PATH, specOperations } from '../../src/spec.js';
 
 // The server skips express-openapi-validator's own check of the document on start (it cost a third of a cold
 // start); this keeps the document checked by the same validator.
@@ -24,5 +25,10 @@ describe('openapi.yaml', () => {
     expect(validator.validate(spec).errors).toEqual([]);
     // The check itself can fail: a document without `info` is refused.
     expect(validator.validate({ ...spec, info: undefined }).errors).not.toEqual([]);
+  });
+
+  test('no operation has a path of the documentation site, which is routed after the operations', () => {
+    const paths = specOperations(loadSpec()).map((operation) => operation.path);
+    expect(paths.filter((path) => isDocsPath(path) || isDocsPath(path.split('/{')[0] ?? ''))).toEqual([]);
   });
 });
