@@ -1,6 +1,8 @@
 import { hashPassword } from '../auth/passwords.js';
+import type { SerializedRows } from '../db/create-db.js';
 import type { BuyersTable } from '../db/database.js';
 import { nowIso } from '../shared/time.js';
+import { USER_LIST } from '../users/users.mapper.js';
 import { RejectedRecord, toImportRow } from './records.js';
 import { seedUsers } from './seed.js';
 import { type ImportFormat, readRecords, type SourceItem } from './sources.js';
@@ -31,11 +33,7 @@ export interface CheckedBatch {
 }
 
 /** Users rows as the JSON text of an array of value arrays in `columns` order, and the line of each. */
-export interface SerializedUsers {
-  columns: string[];
-  values: string;
-  count: number;
-  lowered?: { columns: string[]; values: string };
+export interface SerializedUsers extends SerializedRows {
   lines: number[];
   /** The buyers the users belong to, each once. */
   buyerIds: string[];
@@ -144,23 +142,34 @@ async function hashPasswords(users: readonly CheckedUser[], passwords: ReadonlyA
 }
 
 /**
- * The users' searchable columns (users.mapper.ts), lower-cased here, off the main thread, for the substring index
- * (see SerializedRows.lowered).
+ * Rows as SerializedRows: the columns, and the values of each row in their order as JSON text. The rows must name
+ * their columns in one order, as rows built by one object literal (toImportRow) or from one column list do.
  */
-const LOWERED_COLUMNS = ['id', 'username', 'first_name', 'last_name', 'email'];
+export function serializeRows(rows: ReadonlyArray<Record<string, unknown>>): SerializedRows {
+  const first = rows[0];
+  return {
+    columns: first ? Object.keys(first) : [],
+    values: JSON.stringify(rows.map((row) => Object.values(row))),
+    count: rows.length,
+  };
+}
+
+/**
+ * The users' searchable columns, lower-cased here, off the main thread, for the substring index (see
+ * SerializedRows.lowered; the index takes them only if they are its columns).
+ */
+const LOWERED_COLUMNS = Object.values(USER_LIST.fields)
+  .filter((field) => field.searchable)
+  .map((field) => field.column);
 
 function serializeUsers(users: readonly CheckedUser[]): SerializedUsers {
-  const first = users[0];
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
-  // Every row is built by the same object literal (toImportRow), so their keys come in one order.
   return {
-    columns: first ? Object.keys(first.row) : [],
-    values: JSON.stringify(users.map(({ row }) => Object.values(row))),
+    ...serializeRows(users.map(({ row }) => row)),
     lowered: {
       columns: LOWERED_COLUMNS,
       values: JSON.stringify(users.map(({ row }) => LOWERED_COLUMNS.map((column) => lower(row[column])))),
     },
-    count: users.length,
     lines: users.map(({ line }) => line),
     buyerIds: [...new Set(users.map(({ row }) => row.buyer_id))],
   };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle, SerializedRows } from '../db/create-db.js';
 import type { Database } from '../db/database.js';
-import type { CheckedBatch, Rejection, SerializedUsers } from './checked-batches.js';
+import { type CheckedBatch, type Rejection, type SerializedUsers, serializeRows } from './checked-batches.js';
 
 export type { Rejection } from './checked-batches.js';
 
@@ -49,9 +49,7 @@ export class BulkImporter {
     await db.transaction().execute(async (trx) => {
       const { buyers } = batch;
       if (buyers.length > 0) {
-        const columns = Object.keys(buyers[0]?.row ?? {});
-        const values = JSON.stringify(buyers.map(({ row }) => Object.values(row)));
-        const rows = { columns, values, count: buyers.length };
+        const rows = serializeRows(buyers.map(({ row }) => row as unknown as Record<string, unknown>));
         const buyersStored = await dialect.insertSkippingConflicts(trx, 'buyers', rows, 'id');
         buyers.forEach((item, i) => {
           // A buyer that already existed still exists: its users in this file are welcome.
@@ -84,22 +82,20 @@ export class BulkImporter {
     const found = await db.selectFrom('buyers').select('id').where('id', 'in', unknown).execute();
     for (const { id } of found) this.#knownBuyers.add(id);
     if (unknown.every((id) => this.#knownBuyers.has(id))) return users;
-    const rows = parseRows(users);
-    const kept: unknown[][] = [];
+    const kept: UserRow[] = [];
     const lines: number[] = [];
-    rows.forEach((row, i) => {
+    parseRows(users).forEach((row, i) => {
       const line = users.lines[i] ?? 0;
       if (!this.#knownBuyers.has(row.buyer_id)) {
         this.reject(line, `Buyer ${row.buyer_id} does not exist.`);
         return;
       }
-      kept.push(users.columns.map((column) => row[column]));
+      kept.push(row);
       lines.push(line);
     });
+    // parseRows built each row from `users.columns`, so serializeRows keeps that order.
     return {
-      columns: users.columns,
-      values: JSON.stringify(kept),
-      count: kept.length,
+      ...serializeRows(kept),
       lines,
       buyerIds: users.buyerIds.filter((id) => this.#knownBuyers.has(id)),
     };
