@@ -15,13 +15,6 @@ export function createApp(context: AppContext): express.Express {
   // Only the configured number of proxies may speak for the client address: a forged X-Forwarded-For cannot dodge the
   // per-address rate limits.
   app.set('trust proxy', context.config.trustProxyHops);
-  if (context.config.issuer.startsWith('https:')) {
-    // Served over TLS (ISSUER says so): browsers must never fall back to plain http for this host.
-    app.use((_req, res, next) => {
-      res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-      next();
-    });
-  }
   // Nothing relies on Express's weak ETag (the spec has no conditional requests), and hashing every body costs.
   app.set('etag', false);
   app.use(requestFrontDoor(context.config, context.logger, context.metrics));
