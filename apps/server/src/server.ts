@@ -33,7 +33,7 @@ export async function startServer(
   let keysCreated: Promise<void> = Promise.resolve();
   try {
     await migrateToLatest(handle.db, handle.dialect);
-    await syncXpIndexes(handle, config.userXpIndexes, logger);
+    await syncXpIndexes(handle, logger);
     const keys = new SigningKeys(handle.db);
     // A first start generates the signing keys on the thread pool (an RSA key pair costs hundreds of milliseconds of
     // CPU, more on a busy machine): the server listens meanwhile, and a request that needs a key waits for them

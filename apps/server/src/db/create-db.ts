@@ -89,6 +89,8 @@ export interface SerializedRows {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectCapabilities;
+  /** The users' xp paths (USER_XP_INDEXES) that the list SQL spells out for their indexes (see xp-indexes.ts). */
+  userXpIndexes: readonly string[];
   close(): Promise<void>;
 }
 
@@ -101,10 +103,13 @@ export function createDb(
   onIdleClientError: (error: Error) => void = () => {},
   options: { bulkLoad?: boolean } = {},
 ): DatabaseHandle {
-  const indexedJsonPaths = new Set(config.userXpIndexes ?? []);
-  return config.dialect === 'postgres'
-    ? createPostgres(config.databaseUrl, onIdleClientError, indexedJsonPaths)
-    : createSqlite(config.databaseUrl, options.bulkLoad ?? false, indexedJsonPaths);
+  const userXpIndexes = config.userXpIndexes ?? [];
+  const indexedJsonPaths = new Set(userXpIndexes);
+  const opened =
+    config.dialect === 'postgres'
+      ? createPostgres(config.databaseUrl, onIdleClientError, indexedJsonPaths)
+      : createSqlite(config.databaseUrl, options.bulkLoad ?? false, indexedJsonPaths);
+  return { ...opened, userXpIndexes };
 }
 
 /**
@@ -119,7 +124,11 @@ const BULK_LOAD_CACHE_KIB = 512 * 1024;
 /** WAL pages (4 KiB) a bulk load writes before a checkpoint copies them into the database file. */
 const BULK_LOAD_CHECKPOINT_PAGES = 10_000;
 
-function createSqlite(file: string, bulkLoad: boolean, indexedJsonPaths: ReadonlySet<string>): DatabaseHandle {
+function createSqlite(
+  file: string,
+  bulkLoad: boolean,
+  indexedJsonPaths: ReadonlySet<string>,
+): Omit<DatabaseHandle, 'userXpIndexes'> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
@@ -231,7 +240,7 @@ function createPostgres(
   url: string,
   onIdleClientError: (error: Error) => void,
   indexedJsonPaths: ReadonlySet<string>,
-): DatabaseHandle {
+): Omit<DatabaseHandle, 'userXpIndexes'> {
   const pool = new (loadPg().Pool)({ connectionString: url, max: 10 });
   pool.on('error', onIdleClientError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

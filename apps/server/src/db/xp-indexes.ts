@@ -23,13 +23,14 @@ export function xpIndexName(path: string): string {
 }
 
 /**
- * Makes the users' xp indexes those of `paths`: builds the missing ones (reading every user, so it can take a while on
- * a large table; logged) and drops those of paths no longer configured. Instances sharing a database must be
- * configured alike, or each start undoes the other's.
+ * Makes the users' xp indexes those of the paths the database was opened with (`handle.userXpIndexes`, from
+ * USER_XP_INDEXES): builds the missing ones (reading every user, so it can take a while on a large table; logged)
+ * and drops those of paths no longer configured. Instances sharing a database must be configured alike, or each start
+ * undoes the other's.
  */
-export async function syncXpIndexes(handle: DatabaseHandle, paths: readonly string[], logger: Logger): Promise<void> {
+export async function syncXpIndexes(handle: DatabaseHandle, logger: Logger): Promise<void> {
   const { db, dialect } = handle;
-  const wanted = new Map(paths.map((path) => [xpIndexName(path), path]));
+  const wanted = new Map(handle.userXpIndexes.map((path) => [xpIndexName(path), path]));
   const xpIndexNames = async () =>
     new Set((await dialect.indexDefinitions(db, 'users')).map((index) => index.name).filter(isXpIndex));
   const existing = await xpIndexNames();
@@ -45,7 +46,7 @@ export async function syncXpIndexes(handle: DatabaseHandle, paths: readonly stri
     const create = sql`create index if not exists ${sql.id(name)}
       on users (lower(${dialect.jsonText('xp', path.split('.'))}), buyer_id)`;
     if (create.compile(db).parameters.length > 0) {
-      throw new Error(`The database was opened without xp path ${path} among its indexed paths (createDb's config).`);
+      throw new Error(`jsonText bound xp path ${path} instead of spelling it out: no query could use its index.`);
     }
     try {
       await create.execute(db);
