@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDb, type DatabaseHandle } from './db/create-db.js';
 import { buildDeferredIndexes, deferIndexes } from './db/deferred-indexes.js';
 import { migrateToLatest } from './db/migrate.js';
+import { countRows } from './list/list-page.js';
 
 /** The longest an access or ID token lives: AccessTokenDuration is at most 600 minutes (openapi.yaml). */
 export const MAX_TOKEN_LIFETIME_SECONDS = 600 * 60;
@@ -169,11 +170,7 @@ async function rotateKeys(handle: DatabaseHandle, activateInSeconds: number, wri
 async function shouldDefer(handle: DatabaseHandle, mode: IndexMode, expected: number): Promise<boolean> {
   if (mode !== 'auto') return mode === 'defer';
   if (expected < AUTO_DEFER_MIN_RECORDS) return false;
-  const stored = await handle.db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return expected >= Number(stored.n) / 4;
+  return expected >= (await countRows(handle.db.selectFrom('users'))) / 4;
 }
 
 /**

@@ -138,12 +138,11 @@ function bodyParsers(spec: OpenApiDocument, operation: SpecOperation): RequestHa
   const requestBody = declared?.requestBody;
   if (requestBody === undefined) return [];
   if (requestBody.$ref !== undefined) throw new Error(`${operation.operationId}: inline its requestBody.`);
-  const parsers = Object.keys(requestBody.content ?? {}).map((mediaType) => {
+  return Object.keys(requestBody.content ?? {}).map((mediaType) => {
     const parser = BODY_PARSERS[mediaType];
     if (!parser) throw new Error(`${operation.operationId}: no body parser for ${mediaType}.`);
     return parser;
   });
-  return parsers;
 }
 
 export interface BindOptions {

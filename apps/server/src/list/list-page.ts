@@ -41,14 +41,17 @@ export function listMeta({ page, pageSize }: PageRequest, totalCount: number, it
   };
 }
 
+/** A SQL count as the drivers return it (a string or bigint for PostgreSQL's bigint). */
+export type SqlCount = number | string | bigint;
+
 /** How many rows `query` selects (its select list and order are dropped). */
 export async function countRows<DB, TB extends keyof DB, Row>(query: SelectQueryBuilder<DB, TB, Row>): Promise<number> {
   const count = await query
     .clearSelect()
     .clearOrderBy()
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+    .select((eb) => eb.fn.countAll<SqlCount>().as('count'))
     .executeTakeFirstOrThrow();
-  return Number((count as { count: number | string | bigint }).count);
+  return Number((count as { count: SqlCount }).count);
 }
 
 /**

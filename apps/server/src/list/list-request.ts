@@ -1,6 +1,14 @@
 import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectCapabilities } from '../db/create-db.js';
-import { countRows, fetchPage, type ListMeta, listMeta, type PageRequest, pageRequest } from './list-page.js';
+import {
+  countRows,
+  fetchPage,
+  type ListMeta,
+  listMeta,
+  type PageRequest,
+  pageRequest,
+  type SqlCount,
+} from './list-page.js';
 import {
   LIST_PARAMETER_KEYS,
   type ListDefinition,
@@ -36,8 +44,6 @@ export function listOptions(
   };
 }
 
-type Count = number | string | bigint;
-
 /**
  * One page of `query` (already restricted to the parent, e.g. the buyer) searched, filtered and ordered, and the
  * exact count of all matches. `db` runs it.
@@ -69,7 +75,7 @@ export async function fetchList<DB, TB extends keyof DB, Row>(
   if (isSelective(list)) {
     const columns = [...new Set([...list.sort.map((sortKey) => sortKey.field.column), list.keyColumn])];
     const matches = matching.clearSelect().select(columns.map((column) => sql.ref(column).as(column)));
-    const { rows } = await sql<{ list_key: unknown; list_total: Count }>`with list_matches as materialized ${matches}
+    const { rows } = await sql<{ list_key: unknown; list_total: SqlCount }>`with list_matches as materialized ${matches}
       select ${key} as list_key, (select count(*) from list_matches) as list_total from list_matches
       order by ${sql.join(orderTerms(list, dialect))} limit ${page.pageSize} offset ${offset}`.execute(db);
     keys = rows.map((row) => row.list_key);
